@@ -1,0 +1,20 @@
+// Makes a fresh clone runnable: installs dependencies when missing or stale, then compiles.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const installedMarker = join(root, 'node_modules', '.package-lock.json');
+const lockFile = join(root, 'package-lock.json');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const needsInstall =
+  !existsSync(installedMarker) || statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs;
+if (needsInstall) {
+  execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+}
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], {
+  cwd: root,
+  stdio: 'inherit',
+});
