@@ -1,0 +1,73 @@
+import type { ConfigDiff } from '../config/config-diff.js';
+import type { ProcessInfo } from '../engine/process-info.js';
+import type { ProcessState } from '../engine/state-machine.js';
+
+export type { ProcessInfo };
+
+/** The outcome of an action on one process. */
+export interface ActionResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly state: ProcessState;
+  readonly message: string;
+}
+
+export interface ReloadResult {
+  readonly ok: boolean;
+  readonly applied: boolean;
+  readonly diff: ConfigDiff | null;
+  /** Config problems, one formatted line each, when the file was rejected. */
+  readonly errors: readonly string[];
+}
+
+export interface ProgramSummary {
+  readonly name: string;
+  readonly cmd: string;
+  readonly numprocs: number;
+  readonly autostart: boolean;
+  readonly priority: number;
+  readonly inUse: boolean;
+}
+
+export interface ProcessEventMessage {
+  readonly type: 'state';
+  readonly process: ProcessInfo;
+  readonly previous: ProcessState;
+}
+
+/**
+ * The one control interface. The supervisor implements it in-process and the socket
+ * client implements it remotely, so the shell and taskmasterctl behave identically.
+ */
+export interface SupervisorApi {
+  status(names?: readonly string[]): Promise<ProcessInfo[]>;
+  start(names: readonly string[]): Promise<ActionResult[]>;
+  stop(names: readonly string[]): Promise<ActionResult[]>;
+  restart(names: readonly string[]): Promise<ActionResult[]>;
+  signal(signal: string, names: readonly string[]): Promise<ActionResult[]>;
+  reload(): Promise<ReloadResult>;
+  reread(): Promise<ReloadResult>;
+  avail(): Promise<ProgramSummary[]>;
+  shutdown(): Promise<void>;
+  version(): Promise<string>;
+  /** The supervisor's own pid. */
+  pid(): Promise<number>;
+}
+
+export type OutputStreamName = 'stdout' | 'stderr';
+
+/** What `tail`, `maintail` and `fg` read: a process's output stream or the event log. */
+export type LogSource = { readonly kind: 'process'; readonly name: string; readonly stream: OutputStreamName } | { readonly kind: 'events' };
+
+/** Reading and following logs, and talking to a process; the streaming half of the API. */
+export interface SupervisorStreams {
+  tail(source: LogSource, lines: number): Promise<string>;
+  /** Calls onText with new output until the signal aborts or the supervisor goes away. */
+  follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
+  /** A snapshot of every process, then each state change, until the signal aborts. */
+  watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void>;
+  writeStdin(name: string, data: string): Promise<void>;
+  clear(name: string): Promise<ActionResult[]>;
+}
+
+export type ControlApi = SupervisorApi & SupervisorStreams;

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import { Supervisor } from '../engine/supervisor.js';
+import { VERSION } from '../version.js';
+import { localApi, startControlServer, type ControlServer } from '../control/control-server.js';
+import { runShell } from '../control/shell.js';
+import { daemonize } from './daemonize.js';
+
+const usage = `Usage: taskmaster -c FILE [options]
+
+Starts the programs of FILE, keeps them alive as configured, and logs every event.
+
+Options:
+  -c, --config FILE    config file (YAML or JSON) [default: ./taskmaster.yaml]
+  -l, --logfile PATH   event log file (overrides logfile in the config)
+  -s, --socket PATH    control socket (overrides socket in the config)
+      --check          validate the config, print any errors, and exit 0 or 1
+      --no-shell       run without the interactive shell, logging events to stderr
+  -d, --daemon         detach into the background
+      --pidfile PATH   write the supervisor's pid to PATH
+  -h, --help           show this help
+  -v, --version        show the version
+
+Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits.`;
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseArgs({
+      options: {
+        config: { type: 'string', short: 'c' },
+        logfile: { type: 'string', short: 'l' },
+        socket: { type: 'string', short: 's' },
+        check: { type: 'boolean' },
+        'no-shell': { type: 'boolean' },
+        daemon: { type: 'boolean', short: 'd' },
+        pidfile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`taskmaster: ${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`taskmaster ${VERSION}\n`);
+    return 0;
+  }
+  const configFile = options.config ?? 'taskmaster.yaml';
+  const overrides = { logFile: options.logfile, socket: options.socket };
+  let config;
+  try {
+    config = await loadConfig(configFile, overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (options.check) {
+    process.stdout.write(`${configFile}: OK, ${config.programs.size} program${config.programs.size === 1 ? '' : 's'}\n`);
+    return 0;
+  }
+  if (options.daemon) {
+    return daemonize(process.argv.slice(2));
+  }
+
+  const supervisor = new Supervisor(config, overrides);
+  let server: ControlServer;
+  try {
+    server = await startControlServer(supervisor, config.socket);
+  } catch (error) {
+    process.stderr.write(`taskmaster: ${(error as Error).message}\n`);
+    supervisor.log.close();
+    return 1;
+  }
+  if (options.pidfile) await server.writePidFile(options.pidfile);
+  // Started by --daemon: tell the waiting parent that the socket is up, then cut the channel.
+  if (process.send) {
+    process.send({ ready: true });
+    process.disconnect();
+  }
+
+  const useShell = !options['no-shell'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  supervisor.log.mirrorToStderr = !useShell;
+
+  process.on('uncaughtException', (error) => {
+    supervisor.log.error(`internal error, supervision goes on: ${error.stack ?? error.message}`);
+  });
+  process.on('unhandledRejection', (reason) => {
+    supervisor.log.error(`internal error, supervision goes on: ${String((reason as Error)?.stack ?? reason)}`);
+  });
+
+  const finished = new Promise<void>((resolve) => supervisor.once('shutdown', resolve));
+  const shutdown = (why: string): void => {
+    if (!supervisor.isShuttingDown) supervisor.log.info(why);
+    void supervisor.shutdown();
+  };
+  process.on('SIGTERM', () => shutdown('received SIGTERM indicating exit request'));
+  process.on('SIGINT', () => shutdown('received SIGINT indicating exit request'));
+  process.on('SIGHUP', () => {
+    supervisor.log.info('received SIGHUP indicating reload request');
+    void supervisor.reload();
+  });
+  process.on('SIGUSR2', () => {
+    supervisor.log.info('received SIGUSR2 indicating log reopen request');
+    supervisor.log.reopen();
+  });
+
+  let watcher: FSWatcher | undefined;
+  if (config.watchConfig) {
+    let pending: NodeJS.Timeout | undefined;
+    // Editors replace the file or write it in steps: watch its folder and let writes settle.
+    watcher = watch(dirname(config.file), (_event, filename) => {
+      if (filename !== basename(config.file)) return;
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        supervisor.log.info(`config file ${config.file} changed, reloading`);
+        void supervisor.reload();
+      }, 200);
+    });
+    watcher.on('error', (error) => supervisor.log.warn(`cannot watch config file: ${error.message}`));
+  }
+
+  supervisor.startAutostart();
+  if (useShell) {
+    void runShell(localApi(supervisor), { inProcess: true }).then(() => {
+      process.stdout.write('leaving the shell: stopping every process and exiting\n');
+      shutdown('shell closed, shutting down');
+    });
+  }
+  await finished;
+  watcher?.close();
+  await server.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`taskmaster: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

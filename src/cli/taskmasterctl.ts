@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import { defaultSocketPath } from '../config/parse-config.js';
+import { ApiClient } from '../control/api-client.js';
+import { runCommand, type Terminal } from '../control/commands.js';
+import { runShell } from '../control/shell.js';
+import { VERSION } from '../version.js';
+
+const usage = `Usage: taskmasterctl [-c FILE | -s SOCKET] [--json] [COMMAND [ARGS...]]
+
+Controls a running taskmaster over its socket. With no COMMAND, opens the interactive shell.
+Commands: status, start, stop, restart, signal, reload, reread, pid, tail, maintail, fg,
+clear, avail, shutdown, version, help. "taskmasterctl help COMMAND" explains one.
+
+Exit status: 0 ok; 1 an action failed; 2 usage error or no supervisor answered;
+3 status listed a process that is not RUNNING.`;
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        config: { type: 'string', short: 'c' },
+        socket: { type: 'string', short: 's' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    process.stderr.write(`taskmasterctl: ${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const { values: options, positionals } = parsed;
+  if (options.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`taskmasterctl ${VERSION}\n`);
+    return 0;
+  }
+  let socketPath = options.socket ?? process.env['TASKMASTER_SOCKET'];
+  if (!socketPath && options.config) {
+    try {
+      socketPath = (await loadConfig(options.config)).socket;
+    } catch (error) {
+      process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+      return 2;
+    }
+  }
+  const client = new ApiClient(socketPath ?? defaultSocketPath());
+  if (positionals.length === 0) {
+    await runShell(client, { inProcess: false });
+    return 0;
+  }
+  const interactive = process.stdin.isTTY === true;
+  const terminal: Terminal = {
+    write: (text) => process.stdout.write(text),
+    writeError: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+    json: options.json === true,
+    attach: (onLine) =>
+      new Promise<void>((release) => {
+        // Ctrl-C, Ctrl-D or the end of piped input detaches.
+        const rl = createInterface({ input: process.stdin, terminal: interactive });
+        rl.on('line', onLine);
+        rl.on('SIGINT', () => rl.close());
+        process.once('SIGINT', () => rl.close());
+        rl.on('close', () => release());
+      }),
+  };
+  return runCommand(client, terminal, positionals);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Let stdout drain before leaving; a following stream keeps nothing alive past here.
+    setImmediate(() => process.exit(code));
+  },
+  (error: unknown) => {
+    process.stderr.write(`taskmasterctl: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

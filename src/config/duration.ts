@@ -1,0 +1,20 @@
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `10`, `1.5`, `500ms`, `10s`, `5m`, `1h` into milliseconds; a bare number is seconds. */
+export function parseDurationMs(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return Math.round(amount * (unitMs[unit] ?? 1000));
+}
+
+/** Formats milliseconds the way a user would write them in the config. */
+export function formatDuration(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  return `${ms / 1000}s`;
+}

@@ -1,0 +1,358 @@
+import { homedir, userInfo } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import { didYouMean } from './did-you-mean.js';
+import { parseDurationMs } from './duration.js';
+import { splitShellWords } from './shell-words.js';
+import { parseSignal } from './signals.js';
+import type { AutoRestart, OutputTarget, ProgramConfig, SupervisorConfig } from './types.js';
+
+export interface ConfigOverrides {
+  readonly logFile?: string | undefined;
+  readonly socket?: string | undefined;
+}
+
+const topLevelKeys = ['programs', 'logfile', 'logdir', 'socket', 'watch_config'] as const;
+
+const programKeys = [
+  'cmd', 'numprocs', 'umask', 'workingdir', 'autostart', 'autorestart', 'exitcodes',
+  'startretries', 'starttime', 'stopsignal', 'stoptime', 'stdout', 'stderr', 'redirect_stderr',
+  'env', 'user', 'priority', 'stopasgroup', 'killasgroup',
+] as const;
+type ProgramKey = (typeof programKeys)[number];
+
+/** supervisord's names for our keys, so its users' habits work. */
+const programAliases: Readonly<Record<string, ProgramKey>> = {
+  command: 'cmd',
+  directory: 'workingdir',
+  startsecs: 'starttime',
+  stopwaitsecs: 'stoptime',
+  environment: 'env',
+  stdout_logfile: 'stdout',
+  stderr_logfile: 'stderr',
+};
+
+const programNamePattern = /^[A-Za-z0-9_.-]+$/;
+
+/** What one field parser returns: the value, or what was expected. */
+type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = (expected: string): Parsed<never> => ({ ok: false, expected });
+
+class IssueList {
+  readonly issues: ConfigIssue[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  add(node: Node | null | undefined, keyPath: string, message: string): void {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = this.lineCounter.linePos(offset);
+    this.issues.push({ file: this.file, line, column: col, keyPath, message });
+  }
+}
+
+function describe(node: Node | null | undefined, source: string): string {
+  if (!node) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  const [start, end] = node.range ?? [0, 0];
+  return source.slice(start, end).trim() || 'an empty value';
+}
+
+function scalarOf(node: Node | null | undefined): unknown {
+  return isScalar(node) ? node.value : undefined;
+}
+
+function parseBoolean(value: unknown): Parsed<boolean> {
+  if (typeof value === 'boolean') return ok(value);
+  if (typeof value === 'string' && /^(true|yes|on)$/i.test(value)) return ok(true);
+  if (typeof value === 'string' && /^(false|no|off)$/i.test(value)) return ok(false);
+  return bad('expected true or false');
+}
+
+function parseWholeNumber(value: unknown, minimum: number): Parsed<number> {
+  const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number === 'number' && Number.isInteger(number) && number >= minimum) return ok(number);
+  return bad(`expected a whole number >= ${minimum}`);
+}
+
+function parseDuration(value: unknown): Parsed<number> {
+  const ms = parseDurationMs(value);
+  return ms === undefined ? bad('expected a duration such as 10, 500ms, 10s or 5m') : ok(ms);
+}
+
+/** Reads the digits as written, so `022` is octal 022 whether YAML saw 22 or 18. */
+function parseUmask(node: Node, source: string): Parsed<number> {
+  const [start, end] = node.range ?? [0, 0];
+  const written = source.slice(start, end).trim().replace(/^["']|["']$/g, '');
+  const match = /^(?:0o)?([0-7]{1,4})$/.exec(written);
+  if (!match) return bad('expected an octal umask such as 022 or 077');
+  return ok(parseInt(match[1]!, 8));
+}
+
+function parseAutorestart(value: unknown): Parsed<AutoRestart> {
+  if (value === true) return ok('always');
+  if (value === false) return ok('never');
+  if (typeof value === 'string') {
+    const lower = value.toLowerCase();
+    if (lower === 'always' || lower === 'true') return ok('always');
+    if (lower === 'never' || lower === 'false') return ok('never');
+    if (lower === 'unexpected') return ok('unexpected');
+  }
+  return bad('expected always, never, unexpected, true or false');
+}
+
+function parseExitCodes(node: Node): Parsed<number[]> {
+  const items = isSeq(node) ? node.items : [node];
+  const codes: number[] = [];
+  for (const item of items) {
+    const value = scalarOf(item as Node);
+    const codeList = typeof value === 'string' ? value.split(',') : [value];
+    for (const code of codeList) {
+      const parsed = parseWholeNumber(code, 0);
+      if (!parsed.ok || parsed.value > 255) return bad('expected an exit code 0-255 or a list of them');
+      codes.push(parsed.value);
+    }
+  }
+  return ok(codes);
+}
+
+function parseOutput(value: unknown, baseDir: string): Parsed<OutputTarget> {
+  if (value === null || value === false) return ok({ kind: 'discard' });
+  if (typeof value !== 'string' || value.trim() === '') {
+    return bad('expected a file path, discard or auto');
+  }
+  const lower = value.toLowerCase();
+  if (lower === 'discard' || lower === 'none' || lower === '/dev/null') return ok({ kind: 'discard' });
+  if (lower === 'auto') return ok({ kind: 'auto' });
+  return ok({ kind: 'file', path: resolve(baseDir, value) });
+}
+
+function parseEnv(node: Node, source: string, issues: IssueList, keyPath: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const value = scalarOf(node);
+  // supervisord writes environment as KEY="value",KEY2=value2.
+  if (typeof value === 'string') {
+    for (const part of value.split(',').filter((item) => item.trim() !== '')) {
+      const equals = part.indexOf('=');
+      if (equals <= 0) {
+        issues.add(node, keyPath, `expected KEY=value pairs, got ${part.trim()}`);
+        continue;
+      }
+      env[part.slice(0, equals).trim()] = part.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    }
+    return env;
+  }
+  if (!isMap(node)) {
+    issues.add(node, keyPath, `expected a mapping of variable names to values, got ${describe(node, source)}`);
+    return env;
+  }
+  for (const pair of node.items) {
+    const name = String(scalarOf(pair.key as Node));
+    const item = pair.value as Node | null;
+    const itemValue = scalarOf(item);
+    if (item === null || (isScalar(item) && itemValue === null)) {
+      env[name] = '';
+    } else if (isScalar(item)) {
+      env[name] = String(itemValue);
+    } else {
+      issues.add(item, `${keyPath}.${name}`, `expected a single value, got ${describe(item, source)}`);
+    }
+  }
+  return env;
+}
+
+interface ProgramContext {
+  readonly issues: IssueList;
+  readonly source: string;
+  readonly baseDir: string;
+}
+
+const programDefaults: Omit<ProgramConfig, 'name' | 'cmd' | 'argv'> = {
+  numprocs: 1,
+  umask: null,
+  workingDir: null,
+  autostart: true,
+  autorestart: 'unexpected',
+  exitCodes: [0],
+  startRetries: 3,
+  startTimeMs: 1000,
+  stopSignal: 'SIGTERM',
+  stopTimeMs: 10_000,
+  stdout: { kind: 'auto' },
+  stderr: { kind: 'auto' },
+  redirectStderr: false,
+  env: {},
+  user: null,
+  priority: 999,
+  stopAsGroup: true,
+  killAsGroup: true,
+};
+
+function parseProgram(name: string, node: Node | null, context: ProgramContext): ProgramConfig | undefined {
+  const { issues, source, baseDir } = context;
+  const programPath = `programs.${name}`;
+  if (!programNamePattern.test(name)) {
+    issues.add(node, programPath, 'program names may only use letters, digits, _, . and -');
+  }
+  if (!isMap(node)) {
+    issues.add(node, programPath, `expected a mapping of program settings, got ${describe(node, source)}`);
+    return undefined;
+  }
+  const fields = new Map<ProgramKey, { node: Node; keyPath: string }>();
+  for (const pair of (node as YAMLMap).items) {
+    const keyNode = pair.key as Node;
+    const written = String(scalarOf(keyNode));
+    const key = programAliases[written] ?? programKeys.find((known) => known === written);
+    const keyPath = `${programPath}.${written}`;
+    if (!key) {
+      const hint = didYouMean(written, [...programKeys, ...Object.keys(programAliases)]);
+      issues.add(keyNode, keyPath, `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
+      continue;
+    }
+    if (fields.has(key)) {
+      issues.add(keyNode, keyPath, `${key} is set twice (${written} is another name for it)`);
+      continue;
+    }
+    const valueNode = (pair.value as Node | null) ?? keyNode;
+    fields.set(key, { node: valueNode, keyPath });
+  }
+
+  const program: { -readonly [K in keyof ProgramConfig]: ProgramConfig[K] } = {
+    ...programDefaults,
+    name,
+    cmd: '',
+    argv: [],
+  };
+  const take = <T>(key: ProgramKey, parse: (node: Node) => Parsed<T>, apply: (value: T) => void): void => {
+    const field = fields.get(key);
+    if (!field) return;
+    const parsed = parse(field.node);
+    if (parsed.ok) apply(parsed.value);
+    else issues.add(field.node, field.keyPath, `${parsed.expected}, got ${describe(field.node, source)}`);
+  };
+
+  const cmdField = fields.get('cmd');
+  if (!cmdField) {
+    issues.add(node, programPath, 'cmd is required (the command to run)');
+  } else {
+    const cmd = scalarOf(cmdField.node);
+    if (typeof cmd !== 'string' || cmd.trim() === '') {
+      issues.add(cmdField.node, cmdField.keyPath, `expected a command line, got ${describe(cmdField.node, source)}`);
+    } else {
+      try {
+        program.cmd = cmd;
+        program.argv = splitShellWords(cmd);
+        if (program.argv.length === 0) issues.add(cmdField.node, cmdField.keyPath, 'expected a command line, got an empty one');
+      } catch (error) {
+        issues.add(cmdField.node, cmdField.keyPath, (error as Error).message);
+      }
+    }
+  }
+
+  const value = (parse: (value: unknown) => Parsed<unknown>) => (field: Node) => parse(scalarOf(field));
+  take('numprocs', value((raw) => parseWholeNumber(raw, 1)), (v) => (program.numprocs = v as number));
+  take('umask', (field) => parseUmask(field, source), (v) => (program.umask = v));
+  take('workingdir', value((raw) => (typeof raw === 'string' && raw !== '' ? ok(resolve(baseDir, raw)) : bad('expected a folder path'))), (v) => (program.workingDir = v as string));
+  take('autostart', value(parseBoolean), (v) => (program.autostart = v as boolean));
+  take('autorestart', value(parseAutorestart), (v) => (program.autorestart = v as AutoRestart));
+  take('exitcodes', parseExitCodes, (v) => (program.exitCodes = v));
+  take('startretries', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.startRetries = v as number));
+  take('starttime', value(parseDuration), (v) => (program.startTimeMs = v as number));
+  take('stopsignal', value((raw) => { const signal = parseSignal(raw); return signal ? ok(signal) : bad('expected a signal such as TERM, SIGUSR1 or 15'); }), (v) => (program.stopSignal = v as NodeJS.Signals));
+  take('stoptime', value(parseDuration), (v) => (program.stopTimeMs = v as number));
+  take('stdout', value((raw) => parseOutput(raw, baseDir)), (v) => (program.stdout = v as OutputTarget));
+  take('stderr', value((raw) => parseOutput(raw, baseDir)), (v) => (program.stderr = v as OutputTarget));
+  take('redirect_stderr', value(parseBoolean), (v) => (program.redirectStderr = v as boolean));
+  take('priority', value((raw) => parseWholeNumber(raw, -999_999)), (v) => (program.priority = v as number));
+  take('stopasgroup', value(parseBoolean), (v) => (program.stopAsGroup = v as boolean));
+  take('killasgroup', value(parseBoolean), (v) => (program.killAsGroup = v as boolean));
+  take('user', value((raw) => (typeof raw === 'string' || typeof raw === 'number') && String(raw) !== '' ? ok(String(raw)) : bad('expected a user name or uid')), (v) => (program.user = v as string));
+  const envField = fields.get('env');
+  if (envField) program.env = parseEnv(envField.node, source, issues, envField.keyPath);
+
+  const userField = fields.get('user');
+  if (userField && program.user !== null && process.getuid?.() !== 0) {
+    const me = userInfo();
+    if (program.user !== me.username && program.user !== String(me.uid)) {
+      issues.add(userField.node, userField.keyPath, `switching to user ${program.user} needs taskmaster to run as root (it runs as ${me.username})`);
+    }
+  }
+  if (program.redirectStderr) program.stderr = { kind: 'discard' };
+  return Object.freeze({ ...program, argv: Object.freeze([...program.argv]), exitCodes: Object.freeze([...program.exitCodes]), env: Object.freeze({ ...program.env }) });
+}
+
+export function defaultSocketPath(): string {
+  const runtimeDir = process.env['XDG_RUNTIME_DIR'];
+  if (runtimeDir) return join(runtimeDir, 'taskmaster', 'taskmaster.sock');
+  const uid = process.getuid?.() ?? 0;
+  return join('/tmp', `taskmaster-${uid}`, 'taskmaster.sock');
+}
+
+/** Parses config text into a frozen config, or throws one ConfigError naming every problem. */
+export function parseConfig(text: string, file: string, overrides: ConfigOverrides = {}): SupervisorConfig {
+  const absoluteFile = resolve(file);
+  const baseDir = dirname(absoluteFile);
+  const lineCounter = new LineCounter();
+  const issues = new IssueList(file, lineCounter);
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  for (const error of document.errors) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    issues.issues.push({ file, line, column: col, keyPath: '', message: error.message.split('\n')[0] ?? error.message });
+  }
+  if (issues.issues.length > 0) throw new ConfigError(issues.issues);
+
+  const root = document.contents as Node | null;
+  const programs = new Map<string, ProgramConfig>();
+  const settings: Record<string, Node> = {};
+  if (!isMap(root)) {
+    issues.add(root, '', `expected a mapping with a programs key, got ${describe(root, text)}`);
+    throw new ConfigError(issues.issues);
+  }
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node;
+    const key = String(scalarOf(keyNode));
+    if (!(topLevelKeys as readonly string[]).includes(key)) {
+      const hint = didYouMean(key, topLevelKeys);
+      issues.add(keyNode, key, `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
+      continue;
+    }
+    settings[key] = (pair.value as Node | null) ?? keyNode;
+  }
+
+  const programsNode = settings['programs'];
+  if (programsNode && isMap(programsNode)) {
+    for (const pair of programsNode.items) {
+      const name = String(scalarOf(pair.key as Node));
+      const program = parseProgram(name, (pair.value as Node | null) ?? (pair.key as Node), { issues, source: text, baseDir });
+      if (program) programs.set(name, program);
+    }
+  } else if (programsNode && scalarOf(programsNode) !== null) {
+    issues.add(programsNode, 'programs', `expected a mapping of program names to settings, got ${describe(programsNode, text)}`);
+  }
+
+  const pathSetting = (key: string): string | undefined => {
+    const node = settings[key];
+    if (!node) return undefined;
+    const value = scalarOf(node);
+    if (typeof value === 'string' && value !== '') return resolve(baseDir, value.replace(/^~(?=\/|$)/, homedir()));
+    issues.add(node, key, `expected a file path, got ${describe(node, text)}`);
+    return undefined;
+  };
+  const logFile = overrides.logFile ? resolve(overrides.logFile) : (pathSetting('logfile') ?? join(baseDir, 'taskmaster.log'));
+  const logDir = pathSetting('logdir') ?? join(dirname(logFile), 'logs');
+  const socket = overrides.socket ? resolve(overrides.socket) : (pathSetting('socket') ?? defaultSocketPath());
+  let watchConfig = false;
+  if (settings['watch_config']) {
+    const parsed = parseBoolean(scalarOf(settings['watch_config']));
+    if (parsed.ok) watchConfig = parsed.value;
+    else issues.add(settings['watch_config'], 'watch_config', `${parsed.expected}, got ${describe(settings['watch_config'], text)}`);
+  }
+
+  if (issues.issues.length > 0) throw new ConfigError(issues.issues);
+  if (!isAbsolute(socket)) throw new Error('socket path must be absolute');
+  return Object.freeze({ file: absoluteFile, logFile, logDir, socket, watchConfig, programs });
+}

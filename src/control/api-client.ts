@@ -1,0 +1,157 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { ActionResult, ControlApi, LogSource, ProcessEventMessage, ProcessInfo, ProgramSummary, ReloadResult } from '../api/supervisor-api.js';
+import { TaskmasterError, type ErrorCode } from '../errors.js';
+
+interface Call {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** The control API over a UNIX socket: the same interface the supervisor implements in-process. */
+export class ApiClient implements ControlApi {
+  constructor(readonly socketPath: string) {}
+
+  private open(call: Call): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
+      const request = httpRequest(
+        {
+          socketPath: this.socketPath,
+          path: call.path,
+          method: call.method,
+          headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          ...(call.signal ? { signal: call.signal } : {}),
+        },
+        resolve,
+      );
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.name === 'AbortError') return reject(error);
+        reject(new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message})`));
+      });
+      request.end(payload);
+    });
+  }
+
+  private async call<T>(call: Call): Promise<T> {
+    const response = await this.open(call);
+    const chunks: Buffer[] = [];
+    for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const isJson = (response.headers['content-type'] ?? '').startsWith('application/json');
+    const body: unknown = isJson ? JSON.parse(text) : text;
+    if ((response.statusCode ?? 500) >= 400) {
+      const error = body as { code?: ErrorCode; message?: string; details?: unknown };
+      throw new TaskmasterError(error.code ?? 'E_INTERNAL', error.message ?? text, error.details);
+    }
+    return body as T;
+  }
+
+  private async streamLines(call: Call, onText: (text: string) => void): Promise<void> {
+    try {
+      const response = await this.open(call);
+      if ((response.statusCode ?? 500) >= 400) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
+        const error = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code: ErrorCode; message: string };
+        throw new TaskmasterError(error.code, error.message);
+      }
+      response.setEncoding('utf8');
+      for await (const chunk of response as AsyncIterable<string>) onText(chunk);
+    } catch (error) {
+      if (call.signal?.aborted) return;
+      throw error;
+    }
+  }
+
+  async status(names: readonly string[] = []): Promise<ProcessInfo[]> {
+    const query = names.map((name) => `name=${encodeURIComponent(name)}`).join('&');
+    return (await this.call<{ processes: ProcessInfo[] }>({ method: 'GET', path: `/v1/status${query ? `?${query}` : ''}` })).processes;
+  }
+
+  private async act(action: string, body: Record<string, unknown>): Promise<ActionResult[]> {
+    return (await this.call<{ results: ActionResult[] }>({ method: 'POST', path: `/v1/${action}`, body })).results;
+  }
+
+  start(names: readonly string[]): Promise<ActionResult[]> {
+    return this.act('start', { names });
+  }
+
+  stop(names: readonly string[]): Promise<ActionResult[]> {
+    return this.act('stop', { names });
+  }
+
+  restart(names: readonly string[]): Promise<ActionResult[]> {
+    return this.act('restart', { names });
+  }
+
+  signal(signal: string, names: readonly string[]): Promise<ActionResult[]> {
+    return this.act('signal', { signal, names });
+  }
+
+  clear(name: string): Promise<ActionResult[]> {
+    return this.act('clear', { names: [name] });
+  }
+
+  reload(): Promise<ReloadResult> {
+    return this.call({ method: 'POST', path: '/v1/reload' });
+  }
+
+  reread(): Promise<ReloadResult> {
+    return this.call({ method: 'GET', path: '/v1/reread' });
+  }
+
+  async avail(): Promise<ProgramSummary[]> {
+    return (await this.call<{ programs: ProgramSummary[] }>({ method: 'GET', path: '/v1/avail' })).programs;
+  }
+
+  async shutdown(): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/shutdown' });
+  }
+
+  async version(): Promise<string> {
+    return (await this.call<{ version: string }>({ method: 'GET', path: '/v1/version' })).version;
+  }
+
+  async pid(): Promise<number> {
+    return (await this.call<{ pid: number }>({ method: 'GET', path: '/v1/pid' })).pid;
+  }
+
+  private tailPath(source: LogSource, lines: number, follow: boolean): string {
+    const params = new URLSearchParams({ lines: String(lines) });
+    if (source.kind === 'process') {
+      params.set('name', source.name);
+      params.set('stream', source.stream);
+    }
+    if (follow) params.set('follow', '1');
+    return `/v1/tail?${params.toString()}`;
+  }
+
+  async tail(source: LogSource, lines: number): Promise<string> {
+    return this.call<string>({ method: 'GET', path: this.tailPath(source, lines, false) });
+  }
+
+  /** Follows from now on: the server's initial tail of zero lines is empty. */
+  follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
+    return this.streamLines({ method: 'GET', path: this.tailPath(source, 0, true), signal }, onText);
+  }
+
+  async watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void> {
+    let pending = '';
+    await this.streamLines({ method: 'GET', path: '/v1/events', signal }, (text) => {
+      pending += text;
+      let end = pending.indexOf('\n\n');
+      while (end !== -1) {
+        const data = pending.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+        pending = pending.slice(end + 2);
+        if (data) onEvent(JSON.parse(data.slice(6)));
+        end = pending.indexOf('\n\n');
+      }
+    });
+  }
+
+  async writeStdin(name: string, data: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/stdin', body: { name, data } });
+  }
+}

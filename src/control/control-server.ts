@@ -1,0 +1,111 @@
+import { chmod, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import type { ControlApi } from '../api/supervisor-api.js';
+import { LocalStreams } from '../engine/supervisor-streams.js';
+import type { Supervisor } from '../engine/supervisor.js';
+import { TaskmasterError } from '../errors.js';
+import { createRoutes, sendError } from './http-routes.js';
+
+export interface ControlServer {
+  readonly socketPath: string;
+  writePidFile(path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** True when something answers on the socket; false when it is a stale leftover. */
+function isSocketLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function prepareSocketPath(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  let existing;
+  try {
+    existing = await stat(path);
+  } catch {
+    return;
+  }
+  if (!existing.isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+  if (await isSocketLive(path)) {
+    throw new Error(`another taskmaster is already running on socket ${path}`);
+  }
+  await unlink(path);
+}
+
+/** Combines a supervisor's two halves into the one control API the routes serve. */
+export function localApi(supervisor: Supervisor): ControlApi {
+  const streams = new LocalStreams(supervisor);
+  return {
+    status: (names) => supervisor.status(names),
+    start: (names) => supervisor.start(names),
+    stop: (names) => supervisor.stop(names),
+    restart: (names) => supervisor.restart(names),
+    signal: (signal, names) => supervisor.signal(signal, names),
+    reload: () => supervisor.reload(),
+    reread: () => supervisor.reread(),
+    avail: () => supervisor.avail(),
+    shutdown: () => supervisor.shutdown(),
+    version: () => supervisor.version(),
+    pid: () => supervisor.pid(),
+    tail: (source, lines) => streams.tail(source, lines),
+    follow: (source, onText, signal) => streams.follow(source, onText, signal),
+    watchEvents: (onEvent, signal) => streams.watchEvents(onEvent, signal),
+    writeStdin: (name, data) => streams.writeStdin(name, data),
+    clear: (name) => streams.clear(name),
+  };
+}
+
+/** Serves the control API over HTTP on a UNIX socket only its owner can use. */
+export async function startControlServer(supervisor: Supervisor, socketPath: string): Promise<ControlServer> {
+  await prepareSocketPath(socketPath);
+  const api = localApi(supervisor);
+  const routes = createRoutes(api, () => void supervisor.shutdown());
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handler = routes.get(`${request.method} ${url.pathname}`);
+    if (!handler) {
+      sendError(response, new TaskmasterError('E_NOT_FOUND', `no route ${request.method} ${url.pathname}`));
+      return;
+    }
+    handler(request, response, url).catch((error: unknown) => sendError(response, error));
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  // Create the socket with no access for others from its first moment.
+  const previousUmask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(previousUmask);
+  }
+  await chmod(socketPath, 0o600);
+  supervisor.log.info(`control socket listening on ${socketPath}`);
+  let pidFile: string | null = null;
+  return {
+    socketPath,
+    async writePidFile(path) {
+      pidFile = path;
+      await writeFile(path, `${process.pid}\n`);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await unlink(socketPath).catch(() => undefined);
+      if (pidFile) await unlink(pidFile).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ControlApi, LogSource } from '../api/supervisor-api.js';
+import { TaskmasterError, type ErrorCode } from '../errors.js';
+
+export const maxBodyBytes = 1024 * 1024;
+/** A streaming client that lets this much pile up unread is dropped, never waited for. */
+const maxPendingBytes = 4 * 1024 * 1024;
+
+const statusByCode: Partial<Record<ErrorCode, number>> = {
+  E_BAD_REQUEST: 400,
+  E_BAD_SIGNAL: 400,
+  E_CONFIG_INVALID: 400,
+  E_NO_SUCH_PROCESS: 404,
+  E_NOT_FOUND: 404,
+  E_NOT_RUNNING: 409,
+  E_TOO_LARGE: 413,
+  E_SHUTTING_DOWN: 503,
+};
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+export function sendError(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const known = error instanceof TaskmasterError ? error : new TaskmasterError('E_INTERNAL', (error as Error)?.message ?? String(error));
+  sendJson(response, statusByCode[known.code] ?? 500, { code: known.code, message: known.message, details: known.details ?? null });
+}
+
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBodyBytes) throw new TaskmasterError('E_TOO_LARGE', `request body over ${maxBodyBytes} bytes`);
+    chunks.push(chunk);
+  }
+  if (total === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    throw new TaskmasterError('E_BAD_REQUEST', `Cannot parse request body as JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TaskmasterError('E_BAD_REQUEST', 'request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function namesFrom(body: Record<string, unknown>): string[] {
+  const names = body['names'];
+  if (!Array.isArray(names) || names.length === 0 || !names.every((name) => typeof name === 'string' && name !== '')) {
+    throw new TaskmasterError('E_BAD_REQUEST', 'names must be a non-empty list of process names, groups or all');
+  }
+  return names as string[];
+}
+
+function sourceFrom(url: URL): LogSource {
+  const name = url.searchParams.get('name');
+  if (name === null) return { kind: 'events' };
+  const stream = url.searchParams.get('stream') ?? 'stdout';
+  if (stream !== 'stdout' && stream !== 'stderr') throw new TaskmasterError('E_BAD_REQUEST', 'stream must be stdout or stderr');
+  return { kind: 'process', name, stream };
+}
+
+/** Streams until the client leaves or falls too far behind. */
+async function stream(request: IncomingMessage, response: ServerResponse, contentType: string, run: (write: (text: string) => void, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  request.on('close', stop);
+  response.on('close', stop);
+  response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  response.flushHeaders();
+  const write = (text: string): void => {
+    if (controller.signal.aborted) return;
+    if (response.writableLength > maxPendingBytes) {
+      response.destroy();
+      stop();
+      return;
+    }
+    response.write(text);
+  };
+  try {
+    await run(write, controller.signal);
+  } finally {
+    request.off('close', stop);
+    if (!response.destroyed) response.end();
+  }
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
+
+/** Every route of the control API; see docs/api.md. */
+export function createRoutes(api: ControlApi, onShutdownRequested: () => void): Map<string, Handler> {
+  const json = (produce: (body: Record<string, unknown>, url: URL) => Promise<unknown>): Handler => async (request, response, url) => {
+    const body = request.method === 'POST' ? await readBody(request) : {};
+    sendJson(response, 200, await produce(body, url));
+  };
+  return new Map<string, Handler>([
+    ['GET /v1/version', json(async () => ({ version: await api.version() }))],
+    ['GET /v1/pid', json(async () => ({ pid: await api.pid() }))],
+    ['GET /v1/status', json(async (_body, url) => ({ processes: await api.status(url.searchParams.getAll('name')) }))],
+    ['GET /v1/avail', json(async () => ({ programs: await api.avail() }))],
+    ['POST /v1/start', json(async (body) => ({ results: await api.start(namesFrom(body)) }))],
+    ['POST /v1/stop', json(async (body) => ({ results: await api.stop(namesFrom(body)) }))],
+    ['POST /v1/restart', json(async (body) => ({ results: await api.restart(namesFrom(body)) }))],
+    ['POST /v1/signal', json(async (body) => {
+      if (typeof body['signal'] !== 'string' && typeof body['signal'] !== 'number') throw new TaskmasterError('E_BAD_REQUEST', 'signal is required');
+      return { results: await api.signal(String(body['signal']), namesFrom(body)) };
+    })],
+    ['POST /v1/reload', json(async () => api.reload())],
+    ['GET /v1/reread', json(async () => api.reread())],
+    ['POST /v1/clear', json(async (body) => ({ results: await api.clear(namesFrom(body)[0]!) }))],
+    ['POST /v1/stdin', json(async (body) => {
+      if (typeof body['name'] !== 'string' || typeof body['data'] !== 'string') throw new TaskmasterError('E_BAD_REQUEST', 'name and data are required');
+      await api.writeStdin(body['name'], body['data']);
+      return { ok: true };
+    })],
+    ['POST /v1/shutdown', async (_request, response) => {
+      sendJson(response, 200, { ok: true, message: 'shutting down' });
+      onShutdownRequested();
+    }],
+    ['GET /v1/tail', async (request, response, url) => {
+      const source = sourceFrom(url);
+      const lines = Number(url.searchParams.get('lines') ?? '10');
+      if (!Number.isInteger(lines) || lines < 0) throw new TaskmasterError('E_BAD_REQUEST', 'lines must be a whole number');
+      const text = await api.tail(source, lines);
+      if (url.searchParams.get('follow') !== '1') {
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(text);
+        return;
+      }
+      await stream(request, response, 'text/plain; charset=utf-8', async (write, signal) => {
+        write(text);
+        await api.follow(source, write, signal);
+      });
+    }],
+    ['GET /v1/events', async (request, response) => {
+      await stream(request, response, 'text/event-stream', (write, signal) =>
+        api.watchEvents((event) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`), signal));
+    }],
+  ]);
+}

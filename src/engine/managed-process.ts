@@ -1,0 +1,293 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { OutputTarget, ProgramConfig } from '../config/types.js';
+import type { EventLog } from './event-log.js';
+import type { OutputFiles } from './output-files.js';
+import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
+import { spawnChild } from './spawn-child.js';
+import {
+  describeExit,
+  initialSnapshot,
+  transition,
+  type Effect,
+  type ProcessEvent,
+  type ProcessSnapshot,
+  type ProcessState,
+  type Transition,
+} from './state-machine.js';
+
+type TimerName = 'start' | 'backoff' | 'stop';
+export type OutputStream = 'stdout' | 'stderr';
+export type OutputListener = (stream: OutputStream, chunk: Buffer) => void;
+
+const timerEvents: Record<TimerName, ProcessEvent> = {
+  start: { type: 'startTimeElapsed' },
+  backoff: { type: 'backoffElapsed' },
+  stop: { type: 'stopTimeElapsed' },
+};
+
+/** What a process needs from the supervisor that owns it. */
+export interface ProcessHost {
+  readonly log: EventLog;
+  readonly outputs: OutputFiles;
+  readonly configDir: string;
+  logDir(): string;
+  mayRestart(): boolean;
+  onStateChange(process: ManagedProcess, previous: ProcessState): void;
+}
+
+export function processNameFor(program: ProgramConfig, index: number): string {
+  return program.numprocs > 1 ? `${program.name}_${String(index).padStart(2, '0')}` : program.name;
+}
+
+/** The adapter around one process's state machine: it carries out the machine's effects. */
+export class ManagedProcess {
+  program: ProgramConfig;
+  readonly index: number;
+  private current: ProcessSnapshot;
+  private child: ChildProcess | null = null;
+  private lastPid: number | null = null;
+  private startedAtMs: number | null = null;
+  private stoppedAtMs: number | null = null;
+  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private readonly queue: ProcessEvent[] = [];
+  private dispatching = false;
+  private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
+  private readonly outputListeners = new Set<OutputListener>();
+
+  constructor(
+    program: ProgramConfig,
+    index: number,
+    private readonly host: ProcessHost,
+  ) {
+    this.program = program;
+    this.index = index;
+    this.current = initialSnapshot(this.fullName);
+  }
+
+  get processName(): string {
+    return processNameFor(this.program, this.index);
+  }
+
+  get fullName(): string {
+    return this.program.numprocs > 1 ? `${this.program.name}:${this.processName}` : this.program.name;
+  }
+
+  get snapshot(): ProcessSnapshot {
+    return this.current;
+  }
+
+  get state(): ProcessState {
+    return this.current.state;
+  }
+
+  get stdin(): ChildProcess['stdin'] {
+    return this.child?.stdin ?? null;
+  }
+
+  /** Keeps log lines right after a numprocs change renamed this process. */
+  refreshName(): void {
+    this.current = { ...this.current, name: this.fullName };
+  }
+
+  /** Feeds one event to the state machine; events raised while acting are queued, so effects never interleave. */
+  dispatch(event: ProcessEvent): Transition {
+    if (this.dispatching) {
+      this.queue.push(event);
+      return { accepted: false, reason: 'IGNORED' };
+    }
+    this.dispatching = true;
+    try {
+      const result = this.step(event);
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.step(next);
+      return result;
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private step(event: ProcessEvent): Transition {
+    const result = transition(this.current, event, this.program);
+    if (!result.accepted) return result;
+    const previous = this.current.state;
+    this.current = result.snapshot;
+    for (const effect of result.effects) this.apply(effect);
+    if (previous !== this.current.state) {
+      if (this.current.state !== 'STARTING' && this.current.state !== 'RUNNING' && this.current.state !== 'STOPPING') {
+        this.stoppedAtMs = Date.now();
+      }
+      this.host.onStateChange(this, previous);
+    }
+    for (const watcher of this.watchers) watcher(this.current);
+    return result;
+  }
+
+  private apply(effect: Effect): void {
+    switch (effect.type) {
+      case 'spawn':
+        this.spawn();
+        return;
+      case 'startTimer': {
+        this.clearTimer(effect.timer);
+        const timer = setTimeout(() => {
+          this.timers.delete(effect.timer);
+          this.dispatch(timerEvents[effect.timer]);
+        }, effect.ms);
+        this.timers.set(effect.timer, timer);
+        return;
+      }
+      case 'clearTimers':
+        for (const name of [...this.timers.keys()]) this.clearTimer(name);
+        return;
+      case 'signal':
+        if (this.current.pid !== null) this.sendSignal(this.current.pid, effect.signal, effect.group);
+        return;
+      case 'reapGroup':
+        // Whatever the process left in its group would become an orphan nobody supervises.
+        if (this.program.killAsGroup && this.lastPid !== null) this.killQuietly(-this.lastPid, 'SIGKILL');
+        return;
+      case 'log':
+        this.host.log.write(effect.level, effect.message);
+        return;
+      case 'restart':
+        if (this.host.mayRestart()) this.queue.push({ type: 'start' });
+        return;
+    }
+  }
+
+  private clearTimer(name: TimerName): void {
+    const timer = this.timers.get(name);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(name);
+  }
+
+  private killQuietly(target: number, signal: NodeJS.Signals): boolean {
+    try {
+      process.kill(target, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private sendSignal(pid: number, signal: NodeJS.Signals, group: boolean): void {
+    if (group && this.killQuietly(-pid, signal)) return;
+    this.killQuietly(pid, signal);
+  }
+
+  /** Sends a user's signal to the running process (and its group when stopasgroup is set). */
+  signal(signal: NodeJS.Signals): boolean {
+    if (this.current.pid === null) return false;
+    this.sendSignal(this.current.pid, signal, this.program.stopAsGroup);
+    return true;
+  }
+
+  outputPath(stream: OutputStream): string | null {
+    const target: OutputTarget = stream === 'stderr' && this.program.redirectStderr ? { kind: 'discard' } : this.program[stream];
+    if (target.kind === 'discard') return null;
+    if (target.kind === 'file') return target.path;
+    return join(this.host.logDir(), `${this.fullName.replace(':', '-')}.${stream}.log`);
+  }
+
+  private spawn(): void {
+    const stdoutPath = this.outputPath('stdout');
+    const stderrPath = this.program.redirectStderr ? stdoutPath : this.outputPath('stderr');
+    const result = spawnChild({
+      program: this.program,
+      processName: this.processName,
+      configDir: this.host.configDir,
+      stdout: stdoutPath === null ? 'ignore' : 'pipe',
+      stderr: stderrPath === null ? 'ignore' : 'pipe',
+    });
+    if (!result.ok) {
+      this.queue.push({ type: 'spawnFailed', reason: result.reason });
+      return;
+    }
+    const child = result.child;
+    child.stdin?.on('error', () => {});
+    if (child.pid === undefined) {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        this.dispatch({ type: 'spawnFailed', reason: `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}` });
+      });
+      return;
+    }
+    child.on('error', () => {});
+    this.child = child;
+    this.lastPid = child.pid;
+    this.startedAtMs = Date.now();
+    this.connectOutput(child.stdout, stdoutPath, 'stdout');
+    this.connectOutput(child.stderr, stderrPath, this.program.redirectStderr ? 'stdout' : 'stderr');
+    child.once('exit', (exitCode, signal) => {
+      if (this.child === child) this.child = null;
+      this.dispatch({ type: 'exited', exitCode, signal });
+    });
+    this.queue.push({ type: 'spawned', pid: child.pid });
+  }
+
+  private connectOutput(source: Readable | null, path: string | null, stream: OutputStream): void {
+    if (!source || path === null) return;
+    const sink = this.host.outputs.acquire(path);
+    source.pipe(sink, { end: false });
+    source.on('data', (chunk: Buffer) => {
+      for (const listener of this.outputListeners) listener(stream, chunk);
+    });
+    source.once('close', () => this.host.outputs.release(path));
+  }
+
+  /** Live output for `tail -f` and `fg`; returns the unsubscribe function. */
+  subscribeOutput(listener: OutputListener): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Resolves when the predicate holds for this process's snapshot. */
+  waitFor(predicate: (snapshot: ProcessSnapshot) => boolean): Promise<ProcessSnapshot> {
+    if (predicate(this.current)) return Promise.resolve(this.current);
+    return new Promise((resolve) => {
+      const watcher = (snapshot: ProcessSnapshot): void => {
+        if (!predicate(snapshot)) return;
+        this.watchers.delete(watcher);
+        resolve(snapshot);
+      };
+      this.watchers.add(watcher);
+    });
+  }
+
+  info(nowMs = Date.now()): ProcessInfo {
+    const { state, pid, exitCode, signal, spawnError } = this.current;
+    const uptime = pid !== null && this.startedAtMs !== null ? Math.floor((nowMs - this.startedAtMs) / 1000) : 0;
+    return {
+      name: this.fullName,
+      group: this.program.name,
+      processName: this.processName,
+      state,
+      pid,
+      exitCode,
+      signal,
+      uptime,
+      description: this.describe(uptime),
+      spawnError,
+      startedAt: this.startedAtMs,
+      stoppedAt: this.stoppedAtMs,
+    };
+  }
+
+  private describe(uptime: number): string {
+    const { state, pid, exitCode, signal, spawnError } = this.current;
+    switch (state) {
+      case 'RUNNING':
+        return `pid ${pid}, uptime ${formatUptime(uptime)}`;
+      case 'STARTING':
+      case 'STOPPING':
+        return pid === null ? '' : `pid ${pid}`;
+      case 'BACKOFF':
+      case 'FATAL':
+        return spawnError ?? '';
+      case 'EXITED':
+        return `${describeExit(exitCode, signal)}, ${formatStopTime(this.stoppedAtMs ?? Date.now())}`;
+      case 'STOPPED':
+        return this.stoppedAtMs === null || this.startedAtMs === null ? 'Not started' : formatStopTime(this.stoppedAtMs);
+    }
+  }
+}

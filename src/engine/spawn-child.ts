@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import type { ProgramConfig } from '../config/types.js';
+import { lookupUser } from './user-lookup.js';
+
+export interface SpawnRequest {
+  readonly program: ProgramConfig;
+  readonly processName: string;
+  readonly configDir: string;
+  /** File descriptors or 'ignore'/'pipe' for stdout and stderr. */
+  readonly stdout: 'ignore' | 'pipe';
+  readonly stderr: 'ignore' | 'pipe';
+}
+
+export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; reason: string };
+
+function isExecutableFile(path: string): 'ok' | 'missing' | 'not-executable' {
+  try {
+    if (!statSync(path).isFile()) return 'not-executable';
+    accessSync(path, constants.X_OK);
+    return 'ok';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'not-executable';
+  }
+}
+
+/** Finds the program to exec as supervisord does, so a bad command is a clear spawn error. */
+function resolveCommand(command: string, pathVariable: string, baseDir: string): { path: string } | { reason: string } {
+  if (command.includes('/')) {
+    const path = isAbsolute(command) ? command : resolve(baseDir, command);
+    const status = isExecutableFile(path);
+    if (status === 'missing') return { reason: `can't find command '${command}'` };
+    if (status === 'not-executable') return { reason: `command at '${path}' is not executable` };
+    return { path };
+  }
+  let notExecutable: string | undefined;
+  for (const folder of pathVariable.split(delimiter)) {
+    if (folder === '') continue;
+    const path = join(folder, command);
+    const status = isExecutableFile(path);
+    if (status === 'ok') return { path };
+    if (status === 'not-executable') notExecutable ??= path;
+  }
+  if (notExecutable) return { reason: `command at '${notExecutable}' is not executable` };
+  return { reason: `can't find command '${command}'` };
+}
+
+/** Starts one child in its own process group with its own umask, directory, environment and user. */
+export function spawnChild(request: SpawnRequest): SpawnResult {
+  const { program, processName } = request;
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...program.env,
+    TASKMASTER_PROCESS_NAME: processName,
+    TASKMASTER_GROUP: program.name,
+  };
+  let uid: number | undefined;
+  let gid: number | undefined;
+  if (program.user !== null) {
+    const user = lookupUser(program.user);
+    if (!user) return { ok: false, reason: `couldn't setuid to ${program.user}: no such user` };
+    if (process.getuid?.() !== 0 && process.getuid?.() !== user.uid) {
+      return { ok: false, reason: `couldn't setuid to ${program.user}: taskmaster is not running as root` };
+    }
+    uid = user.uid;
+    gid = user.gid;
+    env['HOME'] = user.home;
+    env['USER'] = user.name;
+    env['LOGNAME'] = user.name;
+  }
+  const cwd = program.workingDir ?? undefined;
+  if (cwd !== undefined) {
+    try {
+      if (!statSync(cwd).isDirectory()) return { ok: false, reason: `couldn't chdir to ${cwd}: ENOTDIR` };
+    } catch (error) {
+      return { ok: false, reason: `couldn't chdir to ${cwd}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+    }
+  }
+  const [command, ...args] = program.argv;
+  const resolved = resolveCommand(command ?? '', env['PATH'] ?? '', cwd ?? request.configDir);
+  if ('reason' in resolved) return { ok: false, reason: resolved.reason };
+
+  const stdio: StdioOptions = ['pipe', request.stdout, request.stderr];
+  // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
+  const previousUmask = program.umask === null ? null : process.umask(program.umask);
+  try {
+    const child = spawn(resolved.path, args, {
+      argv0: command,
+      cwd,
+      env,
+      stdio,
+      // A new session makes the child a process group leader, so the whole group can be signalled.
+      detached: true,
+      ...(uid === undefined ? {} : { uid }),
+      ...(gid === undefined ? {} : { gid }),
+    });
+    return { ok: true, child };
+  } catch (error) {
+    return { ok: false, reason: `couldn't exec ${resolved.path}: ${(error as Error).message}` };
+  } finally {
+    if (previousUmask !== null) process.umask(previousUmask);
+  }
+}

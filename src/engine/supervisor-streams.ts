@@ -1,0 +1,87 @@
+import { truncate } from 'node:fs/promises';
+import type { ActionResult, LogSource, ProcessEventMessage, SupervisorStreams } from '../api/supervisor-api.js';
+import { readLastLines } from '../control/read-tail.js';
+import { TaskmasterError } from '../errors.js';
+import type { ProcessInfo } from './process-info.js';
+import type { Supervisor } from './supervisor.js';
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** The streaming half of the API, served in-process from a running supervisor. */
+export class LocalStreams implements SupervisorStreams {
+  constructor(private readonly supervisor: Supervisor) {}
+
+  private single(name: string) {
+    const processes = this.supervisor.findProcesses([name]);
+    if (processes.length !== 1) {
+      throw new TaskmasterError('E_BAD_REQUEST', `${name} names ${processes.length} processes; name one process`);
+    }
+    return processes[0]!;
+  }
+
+  private pathOf(source: LogSource): string {
+    if (source.kind === 'events') return this.supervisor.log.file;
+    const path = this.single(source.name).outputPath(source.stream);
+    if (path === null) throw new TaskmasterError('E_NOT_FOUND', `${source.name} ${source.stream} is discarded, nothing to show`);
+    return path;
+  }
+
+  async tail(source: LogSource, lines: number): Promise<string> {
+    return (await readLastLines(this.pathOf(source), lines)).text;
+  }
+
+  async follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
+    if (source.kind === 'events') {
+      const listener = (line: string): void => onText(line);
+      this.supervisor.log.on('line', listener);
+      try {
+        await waitForAbort(signal);
+      } finally {
+        this.supervisor.log.off('line', listener);
+      }
+      return;
+    }
+    const process = this.single(source.name);
+    this.pathOf(source);
+    const unsubscribe = process.subscribeOutput((stream, chunk) => {
+      if (stream === source.stream) onText(chunk.toString('utf8'));
+    });
+    try {
+      await waitForAbort(signal);
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void> {
+    const listener = (event: ProcessEventMessage): void => onEvent(event);
+    onEvent({ type: 'snapshot', processes: await this.supervisor.status() });
+    this.supervisor.on('state', listener);
+    try {
+      await waitForAbort(signal);
+    } finally {
+      this.supervisor.off('state', listener);
+    }
+  }
+
+  async writeStdin(name: string, data: string): Promise<void> {
+    const stdin = this.single(name).stdin;
+    if (!stdin || stdin.destroyed) throw new TaskmasterError('E_NOT_RUNNING', `${name} is not running`);
+    stdin.write(data);
+  }
+
+  async clear(name: string): Promise<ActionResult[]> {
+    const results: ActionResult[] = [];
+    for (const process of this.supervisor.findProcesses([name])) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const path = process.outputPath(stream);
+        if (path !== null) await truncate(path, 0).catch(() => undefined);
+      }
+      results.push({ name: process.fullName, ok: true, state: process.state, message: 'cleared' });
+    }
+    return results;
+  }
+}
