@@ -86,14 +86,17 @@ async function main(): Promise<number> {
     return 1;
   }
   if (options.pidfile) await server.writePidFile(options.pidfile);
+  // Nobody may be reading our stderr (a daemon, a closed terminal): never die of EPIPE on it.
+  process.stderr.on('error', () => {});
   // Started by --daemon: tell the waiting parent that the socket is up, then cut the channel.
+  const daemonized = process.send !== undefined;
   if (process.send) {
     process.send({ ready: true });
     process.disconnect();
   }
 
   const useShell = !options['no-shell'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
-  supervisor.log.mirrorToStderr = !useShell;
+  supervisor.log.mirrorToStderr = !useShell && !daemonized;
 
   process.on('uncaughtException', (error) => {
     supervisor.log.error(`internal error, supervision goes on: ${error.stack ?? error.message}`);

@@ -18,10 +18,26 @@ clear, avail, shutdown, version, help. "taskmasterctl help COMMAND" explains one
 Exit status: 0 ok; 1 an action failed; 2 usage error or no supervisor answered;
 3 status listed a process that is not RUNNING.`;
 
+const optionsWithValue = new Set(['-c', '--config', '-s', '--socket']);
+
+/** Where the command starts: its own flags (`tail -n 5 -f`) are not taskmasterctl's options. */
+function commandStart(argv: readonly string[]): number {
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    if (arg === '--') return index;
+    if (!arg.startsWith('-') || arg === '-') return index;
+    if (optionsWithValue.has(arg)) index += 1;
+  }
+  return argv.length;
+}
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const split = commandStart(argv);
   let parsed;
   try {
     parsed = parseArgs({
+      args: argv.slice(0, split),
       options: {
         config: { type: 'string', short: 'c' },
         socket: { type: 'string', short: 's' },
@@ -29,14 +45,15 @@ async function main(): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
-      allowPositionals: true,
+      allowPositionals: false,
       strict: true,
     });
   } catch (error) {
     process.stderr.write(`taskmasterctl: ${(error as Error).message}\n${usage}\n`);
     return 2;
   }
-  const { values: options, positionals } = parsed;
+  const { values: options } = parsed;
+  const positionals = argv.slice(argv[split] === '--' ? split + 1 : split);
   if (options.help) {
     process.stdout.write(`${usage}\n`);
     return 0;

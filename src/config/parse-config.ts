@@ -47,6 +47,10 @@ class IssueList {
     private readonly lineCounter: LineCounter,
   ) {}
 
+  sorted(): ConfigIssue[] {
+    return [...this.issues].sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
   add(node: Node | null | undefined, keyPath: string, message: string): void {
     const offset = node?.range?.[0] ?? 0;
     const { line, col } = this.lineCounter.linePos(offset);
@@ -192,11 +196,11 @@ const programDefaults: Omit<ProgramConfig, 'name' | 'cmd' | 'argv'> = {
   killAsGroup: true,
 };
 
-function parseProgram(name: string, node: Node | null, context: ProgramContext): ProgramConfig | undefined {
+function parseProgram(name: string, keyNode: Node, node: Node | null, context: ProgramContext): ProgramConfig | undefined {
   const { issues, source, baseDir } = context;
   const programPath = `programs.${name}`;
   if (!programNamePattern.test(name)) {
-    issues.add(node, programPath, 'program names may only use letters, digits, _, . and -');
+    issues.add(keyNode, programPath, 'program names may only use letters, digits, _, . and -');
   }
   if (!isMap(node)) {
     issues.add(node, programPath, `expected a mapping of program settings, got ${describe(node, source)}`);
@@ -204,20 +208,20 @@ function parseProgram(name: string, node: Node | null, context: ProgramContext):
   }
   const fields = new Map<ProgramKey, { node: Node; keyPath: string }>();
   for (const pair of (node as YAMLMap).items) {
-    const keyNode = pair.key as Node;
-    const written = String(scalarOf(keyNode));
+    const fieldKey = pair.key as Node;
+    const written = String(scalarOf(fieldKey));
     const key = programAliases[written] ?? programKeys.find((known) => known === written);
     const keyPath = `${programPath}.${written}`;
     if (!key) {
       const hint = didYouMean(written, [...programKeys, ...Object.keys(programAliases)]);
-      issues.add(keyNode, keyPath, `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
+      issues.add(fieldKey, keyPath, `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
       continue;
     }
     if (fields.has(key)) {
-      issues.add(keyNode, keyPath, `${key} is set twice (${written} is another name for it)`);
+      issues.add(fieldKey, keyPath, `${key} is set twice (${written} is another name for it)`);
       continue;
     }
-    const valueNode = (pair.value as Node | null) ?? keyNode;
+    const valueNode = (pair.value as Node | null) ?? fieldKey;
     fields.set(key, { node: valueNode, keyPath });
   }
 
@@ -237,7 +241,7 @@ function parseProgram(name: string, node: Node | null, context: ProgramContext):
 
   const cmdField = fields.get('cmd');
   if (!cmdField) {
-    issues.add(node, programPath, 'cmd is required (the command to run)');
+    issues.add(keyNode, programPath, 'cmd is required (the command to run)');
   } else {
     const cmd = scalarOf(cmdField.node);
     if (typeof cmd !== 'string' || cmd.trim() === '') {
@@ -327,7 +331,7 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
   if (programsNode && isMap(programsNode)) {
     for (const pair of programsNode.items) {
       const name = String(scalarOf(pair.key as Node));
-      const program = parseProgram(name, (pair.value as Node | null) ?? (pair.key as Node), { issues, source: text, baseDir });
+      const program = parseProgram(name, pair.key as Node, (pair.value as Node | null) ?? (pair.key as Node), { issues, source: text, baseDir });
       if (program) programs.set(name, program);
     }
   } else if (programsNode && scalarOf(programsNode) !== null) {
@@ -352,7 +356,7 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
     else issues.add(settings['watch_config'], 'watch_config', `${parsed.expected}, got ${describe(settings['watch_config'], text)}`);
   }
 
-  if (issues.issues.length > 0) throw new ConfigError(issues.issues);
+  if (issues.issues.length > 0) throw new ConfigError(issues.sorted());
   if (!isAbsolute(socket)) throw new Error('socket path must be absolute');
   return Object.freeze({ file: absoluteFile, logFile, logDir, socket, watchConfig, programs });
 }

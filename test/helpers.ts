@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Compiled tests live in dist/test; the sources (fixtures, examples) at the repository root. */
+export const repoRoot = join(here, '..', '..');
+export const fixtures = join(repoRoot, 'test', 'fixtures');
+export const taskmasterBin = join(here, '..', 'src', 'cli', 'taskmaster.js');
+export const taskmasterctlBin = join(here, '..', 'src', 'cli', 'taskmasterctl.js');
+
+export async function makeTempDir(prefix = 'tm-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Polls a condition until it holds or the deadline passes; the deadline only catches hangs. */
+export async function waitFor<T>(condition: () => T | undefined | false | null | Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function run(command: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export function ctl(socket: string, ...args: string[]): Promise<CommandResult> {
+  return run(process.execPath, [taskmasterctlBin, '-s', socket, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+}
+
+export interface StatusEntry {
+  name: string;
+  group: string;
+  state: string;
+  pid: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  uptime: number;
+  description: string;
+  spawnError: string | null;
+}
+
+/** A real taskmaster in a temporary folder, without its shell, driven through taskmasterctl. */
+export class RunningTaskmaster {
+  readonly socket: string;
+  readonly logFile: string;
+  stderr = '';
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly dir: string,
+    readonly configFile: string,
+    readonly child: ChildProcess,
+  ) {
+    this.socket = join(dir, 'tm.sock');
+    this.logFile = join(dir, 'taskmaster.log');
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Writes the YAML (socket and logfile are added) and waits until the socket answers. */
+  static async start(configBody: string, dir?: string): Promise<RunningTaskmaster> {
+    const folder = dir ?? (await makeTempDir());
+    const configFile = join(folder, 'taskmaster.yaml');
+    await writeFile(configFile, configBody);
+    const child = spawn(process.execPath, [taskmasterBin, '-c', configFile, '--no-shell', '-s', join(folder, 'tm.sock'), '-l', join(folder, 'taskmaster.log')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: folder,
+    });
+    const taskmaster = new RunningTaskmaster(folder, configFile, child);
+    await waitFor(async () => (await ctl(taskmaster.socket, 'version')).code === 0 || taskmaster.child.exitCode !== null, 'taskmaster to listen');
+    if (child.exitCode !== null) throw new Error(`taskmaster exited at start: ${taskmaster.stderr}`);
+    return taskmaster;
+  }
+
+  async status(): Promise<StatusEntry[]> {
+    const result = await ctl(this.socket, '--json', 'status');
+    return JSON.parse(result.stdout) as StatusEntry[];
+  }
+
+  async process(name: string): Promise<StatusEntry> {
+    const entry = (await this.status()).find((process) => process.name === name);
+    if (!entry) throw new Error(`no process ${name}`);
+    return entry;
+  }
+
+  waitForState(name: string, state: string, timeoutMs = 15_000): Promise<StatusEntry> {
+    return waitFor(async () => {
+      const entry = (await this.status()).find((process) => process.name === name);
+      return entry?.state === state ? entry : undefined;
+    }, `${name} to be ${state}`, timeoutMs);
+  }
+
+  async log(): Promise<string> {
+    return readFile(this.logFile, 'utf8').catch(() => '');
+  }
+
+  waitForLog(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    return waitFor(async () => {
+      const text = await this.log();
+      return pattern.test(text) ? text : undefined;
+    }, `log line matching ${pattern}`, timeoutMs);
+  }
+
+  async rewriteConfig(configBody: string): Promise<void> {
+    await writeFile(this.configFile, configBody);
+  }
+
+  /** SIGTERM, then wait for a clean exit; returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    const code = await this.exited;
+    await rm(this.dir, { recursive: true, force: true });
+    return code;
+  }
+
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+}
