@@ -85,7 +85,16 @@ async function main(): Promise<number> {
     supervisor.log.close();
     return 1;
   }
-  if (options.pidfile) await server.writePidFile(options.pidfile);
+  if (options.pidfile) {
+    try {
+      await server.writePidFile(options.pidfile);
+    } catch (error) {
+      process.stderr.write(`taskmaster: cannot write pidfile: ${(error as Error).message}\n`);
+      await server.close();
+      supervisor.log.close();
+      return 1;
+    }
+  }
   // Nobody may be reading our stderr (a daemon, a closed terminal): never die of EPIPE on it.
   process.stderr.on('error', () => {});
   // Started by --daemon: tell the waiting parent that the socket is up, then cut the channel.
@@ -118,7 +127,7 @@ async function main(): Promise<number> {
   });
   process.on('SIGUSR2', () => {
     supervisor.log.info('received SIGUSR2 indicating log reopen request');
-    supervisor.log.reopen();
+    supervisor.reopenLogs();
   });
 
   let watcher: FSWatcher | undefined;

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';
+import { parseByteSize } from './byte-size.js';
 import { parseDurationMs } from './duration.js';
 import { splitShellWords } from './shell-words.js';
 import { parseSignal } from './signals.js';
@@ -13,12 +14,13 @@ export interface ConfigOverrides {
   readonly socket?: string | undefined;
 }
 
-const topLevelKeys = ['programs', 'logfile', 'logdir', 'socket', 'watch_config'] as const;
+const topLevelKeys = ['programs', 'logfile', 'logdir', 'socket', 'watch_config', 'logfile_maxbytes', 'logfile_backups', 'log_format', 'log_level'] as const;
 
 const programKeys = [
   'cmd', 'numprocs', 'umask', 'workingdir', 'autostart', 'autorestart', 'exitcodes',
   'startretries', 'starttime', 'stopsignal', 'stoptime', 'stdout', 'stderr', 'redirect_stderr',
   'env', 'user', 'priority', 'stopasgroup', 'killasgroup',
+  'stdout_maxbytes', 'stdout_backups', 'stderr_maxbytes', 'stderr_backups', 'log_timestamps',
 ] as const;
 type ProgramKey = (typeof programKeys)[number];
 
@@ -31,7 +33,14 @@ const programAliases: Readonly<Record<string, ProgramKey>> = {
   environment: 'env',
   stdout_logfile: 'stdout',
   stderr_logfile: 'stderr',
+  stdout_logfile_maxbytes: 'stdout_maxbytes',
+  stdout_logfile_backups: 'stdout_backups',
+  stderr_logfile_maxbytes: 'stderr_maxbytes',
+  stderr_logfile_backups: 'stderr_backups',
 };
+
+const defaultMaxBytes = 50 * 1024 * 1024;
+const defaultBackups = 10;
 
 const programNamePattern = /^[A-Za-z0-9_.-]+$/;
 
@@ -97,6 +106,11 @@ function parseUmask(node: Node, source: string): Parsed<number> {
   return ok(parseInt(match[1]!, 8));
 }
 
+function parseSize(value: unknown): Parsed<number> {
+  const bytes = parseByteSize(value);
+  return bytes === undefined ? bad('expected a size such as 1048576, 512KB or 50MB') : ok(bytes);
+}
+
 function parseAutorestart(value: unknown): Parsed<AutoRestart> {
   if (value === true) return ok('always');
   if (value === false) return ok('never');
@@ -127,11 +141,12 @@ function parseExitCodes(node: Node): Parsed<number[]> {
 function parseOutput(value: unknown, baseDir: string): Parsed<OutputTarget> {
   if (value === null || value === false) return ok({ kind: 'discard' });
   if (typeof value !== 'string' || value.trim() === '') {
-    return bad('expected a file path, discard or auto');
+    return bad('expected a file path, discard, auto or inherit');
   }
   const lower = value.toLowerCase();
   if (lower === 'discard' || lower === 'none' || lower === '/dev/null') return ok({ kind: 'discard' });
   if (lower === 'auto') return ok({ kind: 'auto' });
+  if (lower === 'inherit') return ok({ kind: 'inherit' });
   return ok({ kind: 'file', path: resolve(baseDir, value) });
 }
 
@@ -189,6 +204,11 @@ const programDefaults: Omit<ProgramConfig, 'name' | 'cmd' | 'argv'> = {
   stdout: { kind: 'auto' },
   stderr: { kind: 'auto' },
   redirectStderr: false,
+  stdoutMaxBytes: defaultMaxBytes,
+  stdoutBackups: defaultBackups,
+  stderrMaxBytes: defaultMaxBytes,
+  stderrBackups: defaultBackups,
+  logTimestamps: false,
   env: {},
   user: null,
   priority: 999,
@@ -271,6 +291,11 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
   take('stdout', value((raw) => parseOutput(raw, baseDir)), (v) => (program.stdout = v as OutputTarget));
   take('stderr', value((raw) => parseOutput(raw, baseDir)), (v) => (program.stderr = v as OutputTarget));
   take('redirect_stderr', value(parseBoolean), (v) => (program.redirectStderr = v as boolean));
+  take('stdout_maxbytes', value(parseSize), (v) => (program.stdoutMaxBytes = v as number));
+  take('stderr_maxbytes', value(parseSize), (v) => (program.stderrMaxBytes = v as number));
+  take('stdout_backups', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.stdoutBackups = v as number));
+  take('stderr_backups', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.stderrBackups = v as number));
+  take('log_timestamps', value(parseBoolean), (v) => (program.logTimestamps = v as boolean));
   take('priority', value((raw) => parseWholeNumber(raw, -999_999)), (v) => (program.priority = v as number));
   take('stopasgroup', value(parseBoolean), (v) => (program.stopAsGroup = v as boolean));
   take('killasgroup', value(parseBoolean), (v) => (program.killAsGroup = v as boolean));
@@ -349,14 +374,23 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
   const logFile = overrides.logFile ? resolve(overrides.logFile) : (pathSetting('logfile') ?? join(baseDir, 'taskmaster.log'));
   const logDir = pathSetting('logdir') ?? join(dirname(logFile), 'logs');
   const socket = overrides.socket ? resolve(overrides.socket) : (pathSetting('socket') ?? defaultSocketPath());
-  let watchConfig = false;
-  if (settings['watch_config']) {
-    const parsed = parseBoolean(scalarOf(settings['watch_config']));
-    if (parsed.ok) watchConfig = parsed.value;
-    else issues.add(settings['watch_config'], 'watch_config', `${parsed.expected}, got ${describe(settings['watch_config'], text)}`);
-  }
+  const setting = <T>(key: string, parse: (value: unknown) => Parsed<T>, fallback: T): T => {
+    const node = settings[key];
+    if (!node) return fallback;
+    const parsed = parse(scalarOf(node));
+    if (parsed.ok) return parsed.value;
+    issues.add(node, key, `${parsed.expected}, got ${describe(node, text)}`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): Parsed<T> =>
+    choices.includes(value as T) ? ok(value as T) : bad(`expected ${choices.join(', ')}`);
+  const watchConfig = setting('watch_config', parseBoolean, false);
+  const logFileMaxBytes = setting('logfile_maxbytes', parseSize, defaultMaxBytes);
+  const logFileBackups = setting('logfile_backups', (raw) => parseWholeNumber(raw, 0), defaultBackups);
+  const logFormat = setting('log_format', oneOf(['text', 'json'] as const), 'text');
+  const logLevel = setting('log_level', oneOf(['debug', 'info', 'warn', 'error'] as const), 'info');
 
   if (issues.issues.length > 0) throw new ConfigError(issues.sorted());
   if (!isAbsolute(socket)) throw new Error('socket path must be absolute');
-  return Object.freeze({ file: absoluteFile, logFile, logDir, socket, watchConfig, programs });
+  return Object.freeze({ file: absoluteFile, logFile, logDir, socket, watchConfig, logFileMaxBytes, logFileBackups, logFormat, logLevel, programs });
 }

@@ -4,6 +4,7 @@ export type AutoRestart = 'always' | 'never' | 'unexpected';
 export type OutputTarget =
   | { readonly kind: 'discard' }
   | { readonly kind: 'auto' }
+  | { readonly kind: 'inherit' }
   | { readonly kind: 'file'; readonly path: string };
 
 export interface ProgramConfig {
@@ -23,6 +24,11 @@ export interface ProgramConfig {
   readonly stdout: OutputTarget;
   readonly stderr: OutputTarget;
   readonly redirectStderr: boolean;
+  readonly stdoutMaxBytes: number;
+  readonly stdoutBackups: number;
+  readonly stderrMaxBytes: number;
+  readonly stderrBackups: number;
+  readonly logTimestamps: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly user: string | null;
   readonly priority: number;
@@ -38,6 +44,10 @@ export interface SupervisorConfig {
   readonly logDir: string;
   readonly socket: string;
   readonly watchConfig: boolean;
+  readonly logFileMaxBytes: number;
+  readonly logFileBackups: number;
+  readonly logFormat: 'text' | 'json';
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly programs: ReadonlyMap<string, ProgramConfig>;
 }
 
@@ -50,6 +60,11 @@ export const spawnKeys = [
   'stdout',
   'stderr',
   'redirectStderr',
+  'stdoutMaxBytes',
+  'stdoutBackups',
+  'stderrMaxBytes',
+  'stderrBackups',
+  'logTimestamps',
   'env',
   'user',
 ] as const satisfies readonly (keyof ProgramConfig)[];

@@ -106,8 +106,11 @@ export class ApiClient implements ControlApi {
     return (await this.call<{ programs: ProgramSummary[] }>({ method: 'GET', path: '/v1/avail' })).programs;
   }
 
+  /** Resolves once the supervisor has stopped answering, as the in-process shutdown resolves once all is stopped. */
   async shutdown(): Promise<void> {
     await this.call({ method: 'POST', path: '/v1/shutdown' });
+    const isAnswering = (): Promise<boolean> => this.version().then(() => true, () => false);
+    while (await isAnswering()) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   async version(): Promise<string> {

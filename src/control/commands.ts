@@ -157,7 +157,8 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
       }
       case 'pid': {
         if (args.length === 0) {
-          terminal.write(`${await api.pid()}\n`);
+          const pid = await api.pid();
+          terminal.write(terminal.json ? `${JSON.stringify({ pid })}\n` : `${pid}\n`);
           return 0;
         }
         const processes = await api.status(args);
@@ -171,13 +172,15 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
           throw new UsageError(`usage: ${commandHelp['tail']!.usage}`);
         }
         const source = { kind: 'process' as const, name, stream: streamName as OutputStreamName };
-        terminal.write(await api.tail(source, lines));
+        const text = await api.tail(source, lines);
+        terminal.write(terminal.json && !following ? `${JSON.stringify({ name, stream: streamName, text })}\n` : text);
         if (following) await follow(api, terminal, source);
         return 0;
       }
       case 'maintail': {
         const { follow: following, lines } = parseTailArgs(args, false);
-        terminal.write(await api.tail({ kind: 'events' }, lines));
+        const text = await api.tail({ kind: 'events' }, lines);
+        terminal.write(terminal.json && !following ? `${JSON.stringify({ text })}\n` : text);
         if (following) await follow(api, terminal, { kind: 'events' });
         return 0;
       }
@@ -213,15 +216,21 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
         await api.shutdown();
         terminal.write(terminal.json ? '{"ok":true}\n' : 'Shut down\n');
         return 0;
-      case 'version':
-        terminal.write(`${await api.version()}\n`);
+      case 'version': {
+        const version = await api.version();
+        terminal.write(terminal.json ? `${JSON.stringify({ version })}\n` : `${version}\n`);
         return 0;
+      }
       case 'help': {
         const [topic] = args;
         if (topic) {
           const help = commandHelp[topic];
           if (!help) throw new UsageError(`no such command: ${topic}`);
-          terminal.write(`${help.usage}\n  ${help.summary}\n`);
+          terminal.write(terminal.json ? `${JSON.stringify(help)}\n` : `${help.usage}\n  ${help.summary}\n`);
+          return 0;
+        }
+        if (terminal.json) {
+          terminal.write(`${JSON.stringify(Object.values(commandHelp), null, 2)}\n`);
           return 0;
         }
         for (const help of Object.values(commandHelp)) terminal.write(`  ${help.usage.padEnd(40)} ${help.summary}\n`);

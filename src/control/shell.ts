@@ -38,8 +38,18 @@ function saveHistory(file: string, newestFirst: readonly string[]): void {
   }
 }
 
+/** True when the finished words after `tail` already hold its NAME, so a stream comes next. */
+function tailHasName(finished: readonly string[]): boolean {
+  for (let index = 0; index < finished.length; index += 1) {
+    const word = finished[index]!;
+    if (word === '-n') index += 1;
+    else if (!word.startsWith('-')) return true;
+  }
+  return false;
+}
+
 async function completeWords(api: ControlApi, line: string): Promise<[string[], string]> {
-  const words = line.split(/\s+/);
+  const words = line.trimStart().split(/\s+/);
   const current = words[words.length - 1] ?? '';
   const candidates: string[] = [];
   if (words.length <= 1) {
@@ -48,7 +58,7 @@ async function completeWords(api: ControlApi, line: string): Promise<[string[], 
     candidates.push(...commandNames);
   } else if (words[0] === 'signal' && words.length === 2) {
     candidates.push(...signalNames);
-  } else if (words[0] === 'tail' && words.length > 2 && !words[words.length - 2]!.startsWith('-')) {
+  } else if (words[0] === 'tail' && tailHasName(words.slice(1, -1))) {
     candidates.push('stdout', 'stderr');
   } else {
     const processes = await api.status().catch(() => []);

@@ -1,9 +1,27 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { rotateFile } from '../output/rotate-file.js';
 import type { LogLevel } from './state-machine.js';
 
 const levelNames: Record<LogLevel, string> = { debug: 'DEBG', info: 'INFO', warn: 'WARN', error: 'ERRO' };
+const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export interface EventLogOptions {
+  readonly path: string;
+  readonly maxBytes: number;
+  readonly backups: number;
+  readonly format: 'text' | 'json';
+  readonly level: LogLevel;
+}
+
+/** What an event is about, for the JSON format. */
+export interface EventContext {
+  readonly event?: string;
+  readonly process?: string;
+  readonly pid?: number | null;
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
@@ -18,29 +36,32 @@ export function formatTimestamp(date: Date): string {
 }
 
 /**
- * The event log: one line per event, in supervisord's wording, appended to a file.
- * Writes are synchronous so that no event is lost if the supervisor dies right after it.
+ * The event log: one line per event, in supervisord's wording or as JSON, appended to a
+ * file and rotated by size. Writes are synchronous so that no event is lost if the
+ * supervisor dies right after it.
  */
 export class EventLog extends EventEmitter {
   private fd: number | null = null;
-  private path: string;
+  private sizeBytes = 0;
   private failed = false;
+  private options: EventLogOptions;
   mirrorToStderr = false;
 
-  constructor(path: string) {
+  constructor(options: EventLogOptions) {
     super();
-    this.path = path;
+    this.options = options;
     this.open();
   }
 
   get file(): string {
-    return this.path;
+    return this.options.path;
   }
 
   private open(): void {
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'a', 0o644);
+      mkdirSync(dirname(this.options.path), { recursive: true });
+      this.fd = openSync(this.options.path, 'a', 0o644);
+      this.sizeBytes = fstatSync(this.fd).size;
       this.failed = false;
     } catch (error) {
       this.fd = null;
@@ -51,23 +72,44 @@ export class EventLog extends EventEmitter {
   private reportFailure(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    process.stderr.write(`taskmaster: cannot write event log ${this.path}: ${(error as Error).message}\n`);
+    process.stderr.write(`taskmaster: cannot write event log ${this.options.path}: ${(error as Error).message}\n`);
   }
 
-  /** Points the log at another file (reload) or reopens the same one (after logrotate moved it). */
-  reopen(path = this.path): void {
+  /** Applies new settings (reload) and reopens the file by name (also after logrotate moved it). */
+  reopen(options: EventLogOptions = this.options): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    this.path = path;
+    this.options = options;
     this.open();
   }
 
-  write(level: LogLevel, message: string): void {
-    const line = `${formatTimestamp(new Date())} ${levelNames[level]} ${message}\n`;
+  private format(date: Date, level: LogLevel, message: string, context: EventContext): string {
+    if (this.options.format === 'text') return `${formatTimestamp(date)} ${levelNames[level]} ${message}\n`;
+    const record = {
+      time: date.toISOString(),
+      level,
+      event: context.event ?? 'message',
+      ...(context.process === undefined ? {} : { process: context.process }),
+      ...(context.pid === undefined || context.pid === null ? {} : { pid: context.pid }),
+      message,
+      ...context.fields,
+    };
+    return `${JSON.stringify(record)}\n`;
+  }
+
+  write(level: LogLevel, message: string, context: EventContext = {}): void {
+    if (levelRank[level] < levelRank[this.options.level]) return;
+    const line = this.format(new Date(), level, message, context);
     if (this.fd === null && this.failed) this.open();
     if (this.fd !== null) {
       try {
-        writeSync(this.fd, line);
+        if (this.options.maxBytes > 0 && this.sizeBytes >= this.options.maxBytes) {
+          closeSync(this.fd);
+          this.fd = null;
+          rotateFile(this.options.path, this.options.backups);
+          this.open();
+        }
+        if (this.fd !== null) this.sizeBytes += writeSync(this.fd, line);
       } catch (error) {
         this.reportFailure(error);
       }
@@ -76,16 +118,16 @@ export class EventLog extends EventEmitter {
     this.emit('line', line);
   }
 
-  info(message: string): void {
-    this.write('info', message);
+  info(message: string, context?: EventContext): void {
+    this.write('info', message, context);
   }
 
-  warn(message: string): void {
-    this.write('warn', message);
+  warn(message: string, context?: EventContext): void {
+    this.write('warn', message, context);
   }
 
-  error(message: string): void {
-    this.write('error', message);
+  error(message: string, context?: EventContext): void {
+    this.write('error', message, context);
   }
 
   close(): void {

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OutputTarget, ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
-import type { OutputFiles } from './output-files.js';
+import type { OutputFiles } from '../output/output-files.js';
+import { pumpOutput, type Sink } from '../output/output-pump.js';
+import { RingBuffer } from '../output/ring-buffer.js';
+import { formatTimestamp } from './event-log.js';
 import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
 import { spawnChild } from './spawn-child.js';
 import {
@@ -32,10 +35,22 @@ export interface ProcessHost {
   readonly log: EventLog;
   readonly outputs: OutputFiles;
   readonly configDir: string;
+  /** The supervisor's own stdout, for `inherit` streams. */
+  readonly inheritSink: Sink;
   logDir(): string;
+  /** A terminal colour for a process name's prefix, or '' without colour. */
+  colourFor(name: string): string;
   mayRestart(): boolean;
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
+
+/** Bytes of recent output kept in memory per stream, for tail when there is no file. */
+const ringBytes = 64 * 1024;
+
+type ResolvedOutput =
+  | { readonly kind: 'discard' }
+  | { readonly kind: 'inherit' }
+  | { readonly kind: 'file'; readonly path: string; readonly maxBytes: number; readonly backups: number };
 
 export function processNameFor(program: ProgramConfig, index: number): string {
   return program.numprocs > 1 ? `${program.name}_${String(index).padStart(2, '0')}` : program.name;
@@ -55,6 +70,7 @@ export class ManagedProcess {
   private dispatching = false;
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   private readonly outputListeners = new Set<OutputListener>();
+  private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
 
   constructor(
     program: ProgramConfig,
@@ -148,7 +164,12 @@ export class ManagedProcess {
         if (this.program.killAsGroup && this.lastPid !== null) this.killQuietly(-this.lastPid, 'SIGKILL');
         return;
       case 'log':
-        this.host.log.write(effect.level, effect.message);
+        this.host.log.write(effect.level, effect.message, {
+          event: effect.event,
+          process: this.fullName,
+          pid: this.current.pid ?? this.lastPid,
+          ...(effect.fields ? { fields: effect.fields } : {}),
+        });
         return;
       case 'restart':
         if (this.host.mayRestart()) this.queue.push({ type: 'start' });
@@ -183,22 +204,45 @@ export class ManagedProcess {
     return true;
   }
 
+  private resolveOutput(stream: OutputStream): ResolvedOutput {
+    const target: OutputTarget = this.program[stream];
+    if (target.kind === 'discard' || target.kind === 'inherit') return target;
+    const path = target.kind === 'file' ? target.path : join(this.host.logDir(), `${this.fullName.replace(':', '-')}.${stream}.log`);
+    const maxBytes = stream === 'stdout' ? this.program.stdoutMaxBytes : this.program.stderrMaxBytes;
+    const backups = stream === 'stdout' ? this.program.stdoutBackups : this.program.stderrBackups;
+    return { kind: 'file', path, maxBytes, backups };
+  }
+
+  /** Where a stream is written, or null when it is discarded or goes to the supervisor's stdout. */
   outputPath(stream: OutputStream): string | null {
-    const target: OutputTarget = stream === 'stderr' && this.program.redirectStderr ? { kind: 'discard' } : this.program[stream];
-    if (target.kind === 'discard') return null;
-    if (target.kind === 'file') return target.path;
-    return join(this.host.logDir(), `${this.fullName.replace(':', '-')}.${stream}.log`);
+    if (stream === 'stderr' && this.program.redirectStderr) return null;
+    const output = this.resolveOutput(stream);
+    return output.kind === 'file' ? output.path : null;
+  }
+
+  /** Whether there is anything to tail: a file or a ring fed from the pipe. */
+  isCaptured(stream: OutputStream): boolean {
+    if (stream === 'stderr' && this.program.redirectStderr) return false;
+    return this.resolveOutput(stream).kind !== 'discard';
+  }
+
+  recentOutput(stream: OutputStream, lines: number): string {
+    return this.rings[stream].lastLines(lines);
+  }
+
+  clearOutput(): void {
+    for (const stream of ['stdout', 'stderr'] as const) this.rings[stream].clear();
   }
 
   private spawn(): void {
-    const stdoutPath = this.outputPath('stdout');
-    const stderrPath = this.program.redirectStderr ? stdoutPath : this.outputPath('stderr');
+    const stdoutOutput = this.resolveOutput('stdout');
+    const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.resolveOutput('stderr');
     const result = spawnChild({
       program: this.program,
       processName: this.processName,
       configDir: this.host.configDir,
-      stdout: stdoutPath === null ? 'ignore' : 'pipe',
-      stderr: stderrPath === null ? 'ignore' : 'pipe',
+      stdout: stdoutOutput.kind === 'discard' ? 'ignore' : 'pipe',
+      stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
     });
     if (!result.ok) {
       this.queue.push({ type: 'spawnFailed', reason: result.reason });
@@ -216,8 +260,8 @@ export class ManagedProcess {
     this.child = child;
     this.lastPid = child.pid;
     this.startedAtMs = Date.now();
-    this.connectOutput(child.stdout, stdoutPath, 'stdout');
-    this.connectOutput(child.stderr, stderrPath, this.program.redirectStderr ? 'stdout' : 'stderr');
+    this.connectOutput(child.stdout, stdoutOutput, 'stdout');
+    this.connectOutput(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal });
@@ -225,14 +269,25 @@ export class ManagedProcess {
     this.queue.push({ type: 'spawned', pid: child.pid });
   }
 
-  private connectOutput(source: Readable | null, path: string | null, stream: OutputStream): void {
-    if (!source || path === null) return;
-    const sink = this.host.outputs.acquire(path);
-    source.pipe(sink, { end: false });
-    source.on('data', (chunk: Buffer) => {
+  private connectOutput(source: Readable | null, output: ResolvedOutput, stream: OutputStream): void {
+    if (!source || output.kind === 'discard') return;
+    const ring = this.rings[stream];
+    const onChunk = (chunk: Buffer): void => {
+      ring.push(chunk);
       for (const listener of this.outputListeners) listener(stream, chunk);
-    });
-    source.once('close', () => this.host.outputs.release(path));
+    };
+    const stamp = this.program.logTimestamps ? (line: Buffer) => Buffer.concat([Buffer.from(`${formatTimestamp(new Date())} `), line]) : undefined;
+    if (output.kind === 'inherit') {
+      const colour = this.host.colourFor(this.fullName);
+      const prefix = Buffer.from(colour ? `${colour}${this.fullName} |\x1b[0m ` : `${this.fullName} | `);
+      pumpOutput(source, this.host.inheritSink, onChunk, {
+        decorateLine: (line) => Buffer.concat([prefix, stamp ? stamp(line) : line, line[line.length - 1] === 10 ? Buffer.alloc(0) : Buffer.from('\n')]),
+      });
+      return;
+    }
+    const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups });
+    pumpOutput(source, sink, onChunk, { decorateLine: stamp });
+    source.once('close', () => this.host.outputs.release(output.path));
   }
 
   /** Live output for `tail -f` and `fg`; returns the unsubscribe function. */

@@ -23,7 +23,7 @@ export type Effect =
   | { readonly type: 'clearTimers' }
   | { readonly type: 'signal'; readonly signal: NodeJS.Signals; readonly group: boolean }
   | { readonly type: 'reapGroup' }
-  | { readonly type: 'log'; readonly level: LogLevel; readonly message: string }
+  | { readonly type: 'log'; readonly level: LogLevel; readonly event: string; readonly message: string; readonly fields?: Readonly<Record<string, unknown>> }
   | { readonly type: 'restart' };
 
 /** Supervision settings the machine consults; they can change in place on reload. */
@@ -87,12 +87,12 @@ function failStart(current: ProcessSnapshot, policy: Policy, changes: Partial<Pr
   if (backoff > policy.startRetries) {
     return accept({ ...current, ...changes, state: 'FATAL', backoff: 0, pid: null }, [
       ...effects,
-      { type: 'log', level: 'info', message: `gave up: ${current.name} entered FATAL state, too many start retries too quickly` },
+      { type: 'log', level: 'info', event: 'gave_up', message: `gave up: ${current.name} entered FATAL state, too many start retries too quickly` },
     ]);
   }
   return accept({ ...current, ...changes, state: 'BACKOFF', backoff, pid: null }, [
     ...effects,
-    { type: 'log', level: 'info', message: `backoff: ${current.name} will retry in ${backoff}s (attempt ${backoff + 1} of ${policy.startRetries + 1})` },
+    { type: 'log', level: 'info', event: 'backoff', message: `backoff: ${current.name} will retry in ${backoff}s (attempt ${backoff + 1} of ${policy.startRetries + 1})`, fields: { retryInMs: backoff * 1000 } },
     { type: 'startTimer', timer: 'backoff', ms: backoff * 1000 },
   ]);
 }
@@ -105,19 +105,19 @@ function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | nul
     case 'STOPPING':
       return accept({ ...current, ...exitFields, state: 'STOPPED', exitExpected: null }, [
         ...reap,
-        { type: 'log', level: 'info', message: `stopped: ${current.name} (${how})` },
+        { type: 'log', level: 'info', event: 'stopped', message: `stopped: ${current.name} (${how})`, fields: { exitCode, signal } },
       ]);
     case 'STARTING':
       return failStart(current, policy, { ...exitFields, exitExpected: false, spawnError: 'Exited too quickly (process log may have details)' }, [
         ...reap,
-        { type: 'log', level: 'info', message: `exited: ${current.name} (${how}; not expected)` },
+        { type: 'log', level: 'info', event: 'exited', message: `exited: ${current.name} (${how}; not expected)`, fields: { exitCode, signal, expected: false } },
       ]);
     case 'RUNNING': {
       const expected = signal === null && exitCode !== null && policy.exitCodes.includes(exitCode);
       const restart = policy.autorestart === 'always' || (policy.autorestart === 'unexpected' && !expected);
       const effects: Effect[] = [
         ...reap,
-        { type: 'log', level: 'info', message: `exited: ${current.name} (${how}; ${expected ? 'expected' : 'not expected'})` },
+        { type: 'log', level: 'info', event: 'exited', message: `exited: ${current.name} (${how}; ${expected ? 'expected' : 'not expected'})`, fields: { exitCode, signal, expected } },
       ];
       if (restart) effects.push({ type: 'restart' });
       return accept({ ...current, ...exitFields, state: 'EXITED', exitExpected: expected, spawnError: null }, effects);
@@ -145,23 +145,23 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       if (current.state !== 'STARTING') return ignored;
       if (policy.startTimeMs === 0) {
         return accept({ ...current, pid: event.pid, state: 'RUNNING', backoff: 0 }, [
-          { type: 'log', level: 'info', message: `spawned: '${current.name}' with pid ${event.pid}` },
-          { type: 'log', level: 'info', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)` },
+          { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
+          { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)` },
         ]);
       }
       return accept({ ...current, pid: event.pid }, [
-        { type: 'log', level: 'info', message: `spawned: '${current.name}' with pid ${event.pid}` },
+        { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
         { type: 'startTimer', timer: 'start', ms: policy.startTimeMs },
       ]);
     case 'spawnFailed':
       if (current.state !== 'STARTING') return ignored;
       return failStart(current, policy, { spawnError: event.reason, exitCode: null, signal: null, exitExpected: null }, [
-        { type: 'log', level: 'info', message: `spawnerr: ${event.reason}` },
+        { type: 'log', level: 'info', event: 'spawn_error', message: `spawnerr: ${event.reason}`, fields: { reason: event.reason } },
       ]);
     case 'startTimeElapsed':
       if (current.state !== 'STARTING' || current.pid === null) return ignored;
       return accept({ ...current, state: 'RUNNING', backoff: 0 }, [
-        { type: 'log', level: 'info', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than ${policy.startTimeMs / 1000} seconds (startsecs)` },
+        { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than ${policy.startTimeMs / 1000} seconds (startsecs)` },
       ]);
     case 'exited':
       return onExit(current, policy, event.exitCode, event.signal);
@@ -172,7 +172,7 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       if (current.state === 'BACKOFF') {
         return accept({ ...current, state: 'STOPPED', backoff: 0 }, [
           { type: 'clearTimers' },
-          { type: 'log', level: 'info', message: `stopped: ${current.name} (was in BACKOFF, no process to signal)` },
+          { type: 'log', level: 'info', event: 'stopped', message: `stopped: ${current.name} (was in BACKOFF, no process to signal)` },
         ]);
       }
       if (current.state === 'STARTING' && current.pid === null) {
@@ -183,14 +183,14 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       }
       return accept({ ...current, state: 'STOPPING' }, [
         { type: 'clearTimers' },
-        { type: 'log', level: 'info', message: `waiting for ${current.name} to stop: sent ${policy.stopSignal} to pid ${current.pid}${policy.stopAsGroup ? ' and its process group' : ''}` },
+        { type: 'log', level: 'info', event: 'stopping', message: `waiting for ${current.name} to stop: sent ${policy.stopSignal} to pid ${current.pid}${policy.stopAsGroup ? ' and its process group' : ''}`, fields: { signal: policy.stopSignal } },
         { type: 'signal', signal: policy.stopSignal, group: policy.stopAsGroup },
         { type: 'startTimer', timer: 'stop', ms: policy.stopTimeMs },
       ]);
     case 'stopTimeElapsed':
       if (current.state !== 'STOPPING' || current.pid === null) return ignored;
       return accept({ ...current, killed: true }, [
-        { type: 'log', level: 'warn', message: `killing '${current.name}' (${current.pid}) with SIGKILL` },
+        { type: 'log', level: 'warn', event: 'killed', message: `killing '${current.name}' (${current.pid}) with SIGKILL`, fields: { signal: 'SIGKILL' } },
         { type: 'signal', signal: 'SIGKILL', group: policy.killAsGroup },
       ]);
   }

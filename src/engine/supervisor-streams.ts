@@ -22,15 +22,21 @@ export class LocalStreams implements SupervisorStreams {
     return processes[0]!;
   }
 
-  private pathOf(source: LogSource): string {
-    if (source.kind === 'events') return this.supervisor.log.file;
-    const path = this.single(source.name).outputPath(source.stream);
-    if (path === null) throw new TaskmasterError('E_NOT_FOUND', `${source.name} ${source.stream} is discarded, nothing to show`);
-    return path;
+  private capturedProcess(source: LogSource & { kind: 'process' }) {
+    const process = this.single(source.name);
+    if (!process.isCaptured(source.stream)) {
+      const why = source.stream === 'stderr' && process.program.redirectStderr ? 'goes to stdout (redirect_stderr)' : 'is discarded';
+      throw new TaskmasterError('E_NOT_FOUND', `${source.name} ${source.stream} ${why}, nothing to show`);
+    }
+    return process;
   }
 
   async tail(source: LogSource, lines: number): Promise<string> {
-    return (await readLastLines(this.pathOf(source), lines)).text;
+    if (source.kind === 'events') return (await readLastLines(this.supervisor.log.file, lines)).text;
+    const process = this.capturedProcess(source);
+    const path = process.outputPath(source.stream);
+    // Streams without a file (inherit) are read from the in-memory ring.
+    return path === null ? process.recentOutput(source.stream, lines) : (await readLastLines(path, lines)).text;
   }
 
   async follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
@@ -44,8 +50,7 @@ export class LocalStreams implements SupervisorStreams {
       }
       return;
     }
-    const process = this.single(source.name);
-    this.pathOf(source);
+    const process = this.capturedProcess(source);
     const unsubscribe = process.subscribeOutput((stream, chunk) => {
       if (stream === source.stream) onText(chunk.toString('utf8'));
     });
@@ -76,9 +81,13 @@ export class LocalStreams implements SupervisorStreams {
   async clear(name: string): Promise<ActionResult[]> {
     const results: ActionResult[] = [];
     for (const process of this.supervisor.findProcesses([name])) {
+      process.clearOutput();
       for (const stream of ['stdout', 'stderr'] as const) {
         const path = process.outputPath(stream);
-        if (path !== null) await truncate(path, 0).catch(() => undefined);
+        if (path === null) continue;
+        const open = this.supervisor.outputs.get(path);
+        if (open) open.truncateNow();
+        else await truncate(path, 0).catch(() => undefined);
       }
       results.push({ name: process.fullName, ok: true, state: process.state, message: 'cleared' });
     }

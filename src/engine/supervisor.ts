@@ -8,9 +8,9 @@ import type { ConfigOverrides } from '../config/parse-config.js';
 import { parseSignal } from '../config/signals.js';
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
 import { TaskmasterError } from '../errors.js';
-import { EventLog } from './event-log.js';
+import { EventLog, type EventLogOptions } from './event-log.js';
 import { ManagedProcess, type ProcessHost } from './managed-process.js';
-import { OutputFiles } from './output-files.js';
+import { OutputFiles } from '../output/output-files.js';
 import type { ProcessInfo } from './process-info.js';
 import { runningStates, type ProcessState } from './state-machine.js';
 import { resolveNames } from './resolve-names.js';
@@ -23,6 +23,20 @@ interface ProgramEntry {
 
 const settledAfterStart: readonly ProcessState[] = ['RUNNING', 'FATAL', 'STOPPED', 'EXITED'];
 const settledAfterStop: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL'];
+
+function eventLogOptions(config: SupervisorConfig): EventLogOptions {
+  return { path: config.logFile, maxBytes: config.logFileMaxBytes, backups: config.logFileBackups, format: config.logFormat, level: config.logLevel };
+}
+
+const prefixColours = ['\x1b[36m', '\x1b[33m', '\x1b[32m', '\x1b[35m', '\x1b[34m', '\x1b[96m', '\x1b[93m', '\x1b[92m'];
+
+/** A stable colour per process name, as foreman does; none when stdout is not a terminal. */
+function colourFor(name: string): string {
+  if (!process.stdout.isTTY || process.env['NO_COLOR']) return '';
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return prefixColours[hash % prefixColours.length]!;
+}
 
 function byPriority(a: ProgramEntry, b: ProgramEntry): number {
   return a.config.priority - b.config.priority || a.config.name.localeCompare(b.config.name);
@@ -53,13 +67,15 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   ) {
     super();
     this.configuration = config;
-    this.log = new EventLog(config.logFile);
-    this.outputs = new OutputFiles((path, error) => this.log.error(`cannot write output file ${path}: ${error.message}`));
+    this.log = new EventLog(eventLogOptions(config));
+    this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.host = {
       log: this.log,
       outputs: this.outputs,
       configDir: dirname(config.file),
       logDir: () => this.configuration.logDir,
+      inheritSink: process.stdout,
+      colourFor: (name) => colourFor(name),
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         const message: ProcessEventMessage = { type: 'state', process: process.info(), previous };
@@ -185,6 +201,12 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     }));
   }
 
+  /** Reopens the event log and every output file by name, for logrotate (SIGUSR2). */
+  reopenLogs(): void {
+    this.log.reopen();
+    this.outputs.reopenAll();
+  }
+
   async version(): Promise<string> {
     return VERSION;
   }
@@ -225,7 +247,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     const next = read.config;
     const diff = diffConfigs(this.configuration, next);
     this.log.info(`reload: ${summarizeDiff(diff)}`);
-    if (next.logFile !== this.configuration.logFile) this.log.reopen(next.logFile);
+    this.log.reopen(eventLogOptions(next));
     this.configuration = next;
     const work: Promise<unknown>[] = [];
     for (const name of diff.removed) work.push(this.removeProgram(name));
