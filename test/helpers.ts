@@ -82,6 +82,7 @@ export class RunningTaskmaster {
   readonly socket: string;
   readonly logFile: string;
   stderr = '';
+  stdout = '';
   private exited: Promise<number | null>;
 
   private constructor(
@@ -92,6 +93,7 @@ export class RunningTaskmaster {
     this.socket = join(dir, 'tm.sock');
     this.logFile = join(dir, 'taskmaster.log');
     child.stderr?.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
