@@ -1,6 +1,7 @@
 import type { ConfigDiff } from '../config/config-diff.js';
 import type { ProcessInfo } from '../engine/process-info.js';
 import type { ProcessState } from '../engine/state-machine.js';
+import type { RunRecord } from '../features/run-history.js';
 
 export type { ProcessInfo };
 
@@ -52,6 +53,13 @@ export interface SupervisorApi {
   version(): Promise<string>;
   /** The supervisor's own pid. */
   pid(): Promise<number>;
+  /** The last runs of each named process: start, duration, result. */
+  history(name: string): Promise<ProcessHistory[]>;
+}
+
+export interface ProcessHistory {
+  readonly name: string;
+  readonly runs: readonly RunRecord[];
 }
 
 export type OutputStreamName = 'stdout' | 'stderr';

@@ -1,10 +1,11 @@
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigError } from './config-error.js';
+import { bad, describe, IssueList, ok, parseBoolean, parseDuration, parseSize, parseWholeNumber, scalarOf, type Parsed } from './yaml-values.js';
+import { checkDependencies } from './check-dependencies.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseByteSize } from './byte-size.js';
-import { parseDurationMs } from './duration.js';
+import { featureKeys, noFeatures, parseFeatures } from './parse-features.js';
 import { splitShellWords } from './shell-words.js';
 import { parseSignal } from './signals.js';
 import type { AutoRestart, OutputTarget, ProgramConfig, SupervisorConfig } from './types.js';
@@ -21,6 +22,7 @@ const programKeys = [
   'startretries', 'starttime', 'stopsignal', 'stoptime', 'stdout', 'stderr', 'redirect_stderr',
   'env', 'user', 'priority', 'stopasgroup', 'killasgroup',
   'stdout_maxbytes', 'stdout_backups', 'stderr_maxbytes', 'stderr_backups', 'log_timestamps',
+  ...featureKeys,
 ] as const;
 type ProgramKey = (typeof programKeys)[number];
 
@@ -44,59 +46,6 @@ const defaultBackups = 10;
 
 const programNamePattern = /^[A-Za-z0-9_.-]+$/;
 
-/** What one field parser returns: the value, or what was expected. */
-type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const bad = (expected: string): Parsed<never> => ({ ok: false, expected });
-
-class IssueList {
-  readonly issues: ConfigIssue[] = [];
-  constructor(
-    private readonly file: string,
-    private readonly lineCounter: LineCounter,
-  ) {}
-
-  sorted(): ConfigIssue[] {
-    return [...this.issues].sort((a, b) => a.line - b.line || a.column - b.column);
-  }
-
-  add(node: Node | null | undefined, keyPath: string, message: string): void {
-    const offset = node?.range?.[0] ?? 0;
-    const { line, col } = this.lineCounter.linePos(offset);
-    this.issues.push({ file: this.file, line, column: col, keyPath, message });
-  }
-}
-
-function describe(node: Node | null | undefined, source: string): string {
-  if (!node) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  const [start, end] = node.range ?? [0, 0];
-  return source.slice(start, end).trim() || 'an empty value';
-}
-
-function scalarOf(node: Node | null | undefined): unknown {
-  return isScalar(node) ? node.value : undefined;
-}
-
-function parseBoolean(value: unknown): Parsed<boolean> {
-  if (typeof value === 'boolean') return ok(value);
-  if (typeof value === 'string' && /^(true|yes|on)$/i.test(value)) return ok(true);
-  if (typeof value === 'string' && /^(false|no|off)$/i.test(value)) return ok(false);
-  return bad('expected true or false');
-}
-
-function parseWholeNumber(value: unknown, minimum: number): Parsed<number> {
-  const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof number === 'number' && Number.isInteger(number) && number >= minimum) return ok(number);
-  return bad(`expected a whole number >= ${minimum}`);
-}
-
-function parseDuration(value: unknown): Parsed<number> {
-  const ms = parseDurationMs(value);
-  return ms === undefined ? bad('expected a duration such as 10, 500ms, 10s or 5m') : ok(ms);
-}
-
 /** Reads the digits as written, so `022` is octal 022 whether YAML saw 22 or 18. */
 function parseUmask(node: Node, source: string): Parsed<number> {
   const [start, end] = node.range ?? [0, 0];
@@ -104,11 +53,6 @@ function parseUmask(node: Node, source: string): Parsed<number> {
   const match = /^(?:0o)?([0-7]{1,4})$/.exec(written);
   if (!match) return bad('expected an octal umask such as 022 or 077');
   return ok(parseInt(match[1]!, 8));
-}
-
-function parseSize(value: unknown): Parsed<number> {
-  const bytes = parseByteSize(value);
-  return bytes === undefined ? bad('expected a size such as 1048576, 512KB or 50MB') : ok(bytes);
 }
 
 function parseAutorestart(value: unknown): Parsed<AutoRestart> {
@@ -191,6 +135,7 @@ interface ProgramContext {
 }
 
 const programDefaults: Omit<ProgramConfig, 'name' | 'cmd' | 'argv'> = {
+  ...noFeatures,
   numprocs: 1,
   umask: null,
   workingDir: null,
@@ -300,6 +245,13 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
   take('stopasgroup', value(parseBoolean), (v) => (program.stopAsGroup = v as boolean));
   take('killasgroup', value(parseBoolean), (v) => (program.killAsGroup = v as boolean));
   take('user', value((raw) => (typeof raw === 'string' || typeof raw === 'number') && String(raw) !== '' ? ok(String(raw)) : bad('expected a user name or uid')), (v) => (program.user = v as string));
+  Object.assign(program, parseFeatures(fields, { issues, source, baseDir }));
+  // A scheduled job runs at its ticks instead of being kept alive, and a quick job is a success.
+  if (program.schedule !== null) {
+    if (!fields.has('autorestart')) program.autorestart = 'never';
+    if (!fields.has('starttime')) program.startTimeMs = 0;
+    if (!fields.has('autostart')) program.autostart = false;
+  }
   const envField = fields.get('env');
   if (envField) program.env = parseEnv(envField.node, source, issues, envField.keyPath);
 
@@ -361,6 +313,13 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
     }
   } else if (programsNode && scalarOf(programsNode) !== null) {
     issues.add(programsNode, 'programs', `expected a mapping of program names to settings, got ${describe(programsNode, text)}`);
+  }
+
+  for (const problem of checkDependencies(programs)) {
+    const programPair = isMap(programsNode) ? programsNode.items.find((pair) => String(scalarOf(pair.key as Node)) === problem.program) : undefined;
+    const programNode = programPair?.value as Node | undefined;
+    const dependsPair = isMap(programNode) ? programNode.items.find((pair) => String(scalarOf(pair.key as Node)) === 'depends_on') : undefined;
+    issues.add((dependsPair?.key as Node | undefined) ?? (programPair?.key as Node | undefined), `programs.${problem.program}.depends_on`, problem.message);
   }
 
   const pathSetting = (key: string): string | undefined => {

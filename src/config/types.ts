@@ -7,7 +7,7 @@ export type OutputTarget =
   | { readonly kind: 'inherit' }
   | { readonly kind: 'file'; readonly path: string };
 
-export interface ProgramConfig {
+export interface ProgramConfig extends ProgramFeatures {
   readonly name: string;
   readonly cmd: string;
   readonly argv: readonly string[];
@@ -65,6 +65,8 @@ export const spawnKeys = [
   'stderrMaxBytes',
   'stderrBackups',
   'logTimestamps',
+  'port',
+  'prestart',
   'env',
   'user',
 ] as const satisfies readonly (keyof ProgramConfig)[];
@@ -81,4 +83,86 @@ export const supervisionKeys = [
   'priority',
   'stopAsGroup',
   'killAsGroup',
+  'schedule',
+  'timeoutMs',
+  'healthcheck',
+  'ready',
+  'heartbeat',
+  'dependsOn',
+  'poststop',
+  'notify',
 ] as const satisfies readonly (keyof ProgramConfig)[];
+
+/** A check of a process from outside: a command, an HTTP GET, or a TCP connect. */
+export type Probe =
+  | { readonly kind: 'cmd'; readonly cmd: string }
+  | { readonly kind: 'http'; readonly url: string }
+  | { readonly kind: 'tcp'; readonly address: string };
+
+export interface HealthcheckConfig {
+  readonly probe: Probe;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly startPeriodMs: number;
+  readonly onUnhealthy: 'restart' | 'ignore';
+}
+
+export interface ReadyConfig {
+  readonly probe: Probe;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+export interface HeartbeatConfig {
+  readonly file: string;
+  readonly timeoutMs: number;
+}
+
+export interface ScheduleConfig {
+  readonly expression: string;
+  readonly timezone: string | null;
+  readonly overlap: 'skip' | 'queue' | 'replace';
+  readonly catchup: boolean;
+  readonly jitterMs: number;
+  /** Retries of a failed run before it counts as failed. */
+  readonly times: number;
+}
+
+export type DependencyCondition = 'started' | 'healthy' | 'completed_successfully';
+
+export interface Dependency {
+  readonly name: string;
+  readonly condition: DependencyCondition;
+}
+
+/** A port range to pick a free port from; `auto` is any free port the system offers. */
+export type PortConfig = { readonly kind: 'auto' } | { readonly kind: 'range'; readonly from: number; readonly to: number };
+
+export interface HookConfig {
+  readonly cmd: string;
+  readonly timeoutMs: number;
+}
+
+export const notifyEvents = ['fatal', 'unexpected_exit', 'unhealthy', 'timeout', 'backoff'] as const;
+export type NotifyEvent = (typeof notifyEvents)[number];
+
+export interface NotifyConfig {
+  readonly events: readonly NotifyEvent[];
+  readonly url: string | null;
+  readonly cmd: string | null;
+}
+
+/** The features beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
+export interface ProgramFeatures {
+  readonly schedule: ScheduleConfig | null;
+  readonly timeoutMs: number;
+  readonly healthcheck: HealthcheckConfig | null;
+  readonly ready: ReadyConfig | null;
+  readonly heartbeat: HeartbeatConfig | null;
+  readonly dependsOn: readonly Dependency[];
+  readonly port: PortConfig | null;
+  readonly prestart: HookConfig | null;
+  readonly poststop: HookConfig | null;
+  readonly notify: NotifyConfig | null;
+}

@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { ActionResult, ControlApi, LogSource, ProcessEventMessage, ProcessInfo, ProgramSummary, ReloadResult } from '../api/supervisor-api.js';
+import type { ActionResult, ControlApi, ProcessHistory, LogSource, ProcessEventMessage, ProcessInfo, ProgramSummary, ReloadResult } from '../api/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../errors.js';
 
 interface Call {
@@ -115,6 +115,10 @@ export class ApiClient implements ControlApi {
 
   async version(): Promise<string> {
     return (await this.call<{ version: string }>({ method: 'GET', path: '/v1/version' })).version;
+  }
+
+  async history(name: string): Promise<ProcessHistory[]> {
+    return (await this.call<{ processes: ProcessHistory[] }>({ method: 'GET', path: `/v1/history?name=${encodeURIComponent(name)}` })).processes;
   }
 
   async pid(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { ActionResult, ControlApi, OutputStreamName, ProcessInfo } from '../api/supervisor-api.js';
 import { TaskmasterError } from '../errors.js';
 import { formatStatusLine } from './format-status.js';
+import { formatTimestamp } from '../engine/event-log.js';
 
 /** Where a command writes, and how: colour and progress only on a terminal. */
 export interface Terminal {
@@ -32,6 +33,7 @@ export const commandHelp: Readonly<Record<string, CommandHelp>> = {
   tail: { usage: 'tail [-f] [-n N] NAME [stdout|stderr]', summary: 'show the end of a process output; -f follows it' },
   maintail: { usage: 'maintail [-f] [-n N]', summary: 'show the end of the event log; -f follows it' },
   fg: { usage: 'fg NAME', summary: 'attach: show output live and send typed lines to stdin; Ctrl-C or Ctrl-D detaches' },
+  history: { usage: 'history NAME', summary: 'the last runs of a process: start, duration, result' },
   clear: { usage: 'clear NAME', summary: 'empty the output files of a process' },
   avail: { usage: 'avail', summary: 'list the configured programs' },
   shutdown: { usage: 'shutdown', summary: 'stop every process and exit the supervisor' },
@@ -201,6 +203,23 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
         controller.abort();
         await output;
         terminal.writeError(`detached from ${process.name}\n`);
+        return 0;
+      }
+      case 'history': {
+        if (args.length !== 1) throw new UsageError(`usage: ${commandHelp['history']!.usage}`);
+        const histories = await api.history(args[0]!);
+        if (terminal.json) {
+          terminal.write(`${JSON.stringify(histories, null, 2)}\n`);
+          return 0;
+        }
+        for (const { name, runs } of histories) {
+          terminal.write(`${name}\n`);
+          if (runs.length === 0) terminal.write('  no runs yet\n');
+          for (const run of runs) {
+            const ended = run.result === 'running' ? 'still running' : `${run.result}, ${run.signal ?? `exit ${run.exitCode}`}, ${((run.durationMs ?? 0) / 1000).toFixed(2)}s`;
+            terminal.write(`  ${formatTimestamp(new Date(run.startedAt))}  ${ended}\n`);
+          }
+        }
         return 0;
       }
       case 'clear':

@@ -56,6 +56,7 @@ export function localApi(supervisor: Supervisor): ControlApi {
     shutdown: () => supervisor.shutdown(),
     version: () => supervisor.version(),
     pid: () => supervisor.pid(),
+    history: (name) => supervisor.history(name),
     tail: (source, lines) => streams.tail(source, lines),
     follow: (source, onText, signal) => streams.follow(source, onText, signal),
     watchEvents: (onEvent, signal) => streams.watchEvents(onEvent, signal),

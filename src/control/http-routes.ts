@@ -104,6 +104,11 @@ export function createRoutes(api: ControlApi, onShutdownRequested: () => void): 
   };
   return new Map<string, Handler>([
     ['GET /v1/version', json(async () => ({ version: await api.version() }))],
+    ['GET /v1/history', json(async (_body, url) => {
+      const name = url.searchParams.get('name');
+      if (!name) throw new TaskmasterError('E_BAD_REQUEST', 'name is required');
+      return { processes: await api.history(name) };
+    })],
     ['GET /v1/pid', json(async () => ({ pid: await api.pid() }))],
     ['GET /v1/status', json(async (_body, url) => ({ processes: await api.status(url.searchParams.getAll('name')) }))],
     ['GET /v1/avail', json(async () => ({ programs: await api.avail() }))],

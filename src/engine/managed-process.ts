@@ -8,7 +8,7 @@ import { pumpOutput, type Sink } from '../output/output-pump.js';
 import { RingBuffer } from '../output/ring-buffer.js';
 import { formatTimestamp } from './event-log.js';
 import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
-import { spawnChild } from './spawn-child.js';
+import { childEnvironment, spawnChild } from './spawn-child.js';
 import {
   describeExit,
   initialSnapshot,
@@ -17,10 +17,14 @@ import {
   type ProcessEvent,
   type ProcessSnapshot,
   type ProcessState,
+  type TimerName,
   type Transition,
 } from './state-machine.js';
+import { runProbe } from '../features/probe.js';
+import { runCommand } from '../features/run-command.js';
+import { RunHistory } from '../features/run-history.js';
+import type { PortAllocator } from '../features/port-allocator.js';
 
-type TimerName = 'start' | 'backoff' | 'stop';
 export type OutputStream = 'stdout' | 'stderr';
 export type OutputListener = (stream: OutputStream, chunk: Buffer) => void;
 
@@ -28,6 +32,7 @@ const timerEvents: Record<TimerName, ProcessEvent> = {
   start: { type: 'startTimeElapsed' },
   backoff: { type: 'backoffElapsed' },
   stop: { type: 'stopTimeElapsed' },
+  timeout: { type: 'timeoutElapsed' },
 };
 
 /** What a process needs from the supervisor that owns it. */
@@ -40,6 +45,7 @@ export interface ProcessHost {
   logDir(): string;
   /** A terminal colour for a process name's prefix, or '' without colour. */
   colourFor(name: string): string;
+  readonly ports: PortAllocator;
   mayRestart(): boolean;
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
@@ -70,6 +76,16 @@ export class ManagedProcess {
   private dispatching = false;
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   private readonly outputListeners = new Set<OutputListener>();
+  /** The port this process was given; kept across restarts while it stays free. */
+  port: number | null = null;
+  /** Why the ready check has not passed yet, for status. */
+  readyDetail: string | null = null;
+  /** Why the process is not being started (a dependency), for status. */
+  blockedReason: string | null = null;
+  readonly history = new RunHistory();
+  private spawnAttempt = 0;
+  private readyTimer: NodeJS.Timeout | null = null;
+  private readyProbeRound = 0;
   private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
 
   constructor(
@@ -155,6 +171,10 @@ export class ManagedProcess {
       }
       case 'clearTimers':
         for (const name of [...this.timers.keys()]) this.clearTimer(name);
+        this.stopReadyProbe();
+        return;
+      case 'probeReady':
+        this.probeReady(this.readyProbeRound);
         return;
       case 'signal':
         if (this.current.pid !== null) this.sendSignal(this.current.pid, effect.signal, effect.group);
@@ -234,7 +254,85 @@ export class ManagedProcess {
     for (const stream of ['stdout', 'stderr'] as const) this.rings[stream].clear();
   }
 
+  /** The environment a hook or probe of this process runs with. */
+  environment(): NodeJS.ProcessEnv {
+    return childEnvironment(this.program, this.processName, this.port);
+  }
+
   private spawn(): void {
+    const attempt = ++this.spawnAttempt;
+    if (this.program.port === null && this.program.prestart === null) {
+      const event = this.spawnNow();
+      if (event) this.queue.push(event);
+      return;
+    }
+    // A port to check or a prestart hook to run: spawn once they are done, if still wanted.
+    const stillWanted = (): boolean => attempt === this.spawnAttempt && this.current.state === 'STARTING';
+    this.prepare().then(
+      () => {
+        if (!stillWanted()) return;
+        const event = this.spawnNow();
+        if (event) this.dispatch(event);
+      },
+      (error: Error) => {
+        if (stillWanted()) this.dispatch({ type: 'spawnFailed', reason: error.message });
+      },
+    );
+  }
+
+  private async prepare(): Promise<void> {
+    if (this.program.port !== null) {
+      this.port = await this.host.ports.acquire(this, this.program.port, this.port);
+    }
+    const hook = this.program.prestart;
+    if (hook !== null) {
+      const outcome = await runCommand(hook.cmd.replaceAll('{port}', String(this.port)), {
+        env: this.environment(),
+        cwd: this.program.workingDir ?? undefined,
+        timeoutMs: hook.timeoutMs,
+      });
+      if (!outcome.ok) {
+        const output = outcome.output.trim();
+        throw new Error(`prestart failed (${outcome.summary})${output ? `: ${output}` : ''}`);
+      }
+    }
+  }
+
+  private runPoststop(): void {
+    const hook = this.program.poststop;
+    if (hook === null) return;
+    void runCommand(hook.cmd.replaceAll('{port}', String(this.port)), {
+      env: this.environment(),
+      cwd: this.program.workingDir ?? undefined,
+      timeoutMs: hook.timeoutMs,
+    }).then((outcome) => {
+      if (!outcome.ok) this.host.log.warn(`poststop of ${this.fullName} failed (${outcome.summary}): ${outcome.output.trim()}`, { event: 'hook_failed', process: this.fullName });
+    });
+  }
+
+  private stopReadyProbe(): void {
+    if (this.readyTimer) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
+    this.readyProbeRound += 1;
+  }
+
+  /** Probes until the ready check passes or the attempt is over (a new round cancels this one). */
+  private probeReady(round: number): void {
+    const ready = this.program.ready;
+    if (!ready || round !== this.readyProbeRound) return;
+    void runProbe(ready.probe, { timeoutMs: ready.timeoutMs, env: this.environment(), cwd: this.program.workingDir ?? undefined, port: this.port }).then((result) => {
+      if (round !== this.readyProbeRound || this.current.state !== 'STARTING') return;
+      if (result.ok) {
+        this.dispatch({ type: 'readyPassed' });
+        return;
+      }
+      this.readyDetail = result.detail;
+      this.readyTimer = setTimeout(() => this.probeReady(round), ready.intervalMs);
+    });
+  }
+
+  /** Starts the child; returns the event that reports how it went, or null when that comes later. */
+  private spawnNow(): ProcessEvent | null {
     const stdoutOutput = this.resolveOutput('stdout');
     const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.resolveOutput('stderr');
     const result = spawnChild({
@@ -243,30 +341,34 @@ export class ManagedProcess {
       configDir: this.host.configDir,
       stdout: stdoutOutput.kind === 'discard' ? 'ignore' : 'pipe',
       stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
+      port: this.port,
     });
-    if (!result.ok) {
-      this.queue.push({ type: 'spawnFailed', reason: result.reason });
-      return;
-    }
+    if (!result.ok) return { type: 'spawnFailed', reason: result.reason };
     const child = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => {
         this.dispatch({ type: 'spawnFailed', reason: `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}` });
       });
-      return;
+      return null;
     }
     child.on('error', () => {});
     this.child = child;
     this.lastPid = child.pid;
     this.startedAtMs = Date.now();
+    this.readyDetail = null;
+    this.history.started(this.startedAtMs);
     this.connectOutput(child.stdout, stdoutOutput, 'stdout');
     this.connectOutput(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal });
+      const { state, exitExpected, timedOut } = this.current;
+      const result = timedOut ? 'timeout' : state === 'EXITED' && exitExpected === true ? 'success' : state === 'STOPPED' ? 'stopped' : 'failure';
+      this.history.ended(Date.now(), exitCode, signal, result);
+      this.runPoststop();
     });
-    this.queue.push({ type: 'spawned', pid: child.pid });
+    return { type: 'spawned', pid: child.pid };
   }
 
   private connectOutput(source: Readable | null, output: ResolvedOutput, stream: OutputStream): void {
@@ -325,6 +427,10 @@ export class ManagedProcess {
       spawnError,
       startedAt: this.startedAtMs,
       stoppedAt: this.stoppedAtMs,
+      port: this.port,
+      health: null,
+      nextRunAt: null,
+      lastRun: this.history.last() ?? null,
     };
   }
 
@@ -334,6 +440,8 @@ export class ManagedProcess {
       case 'RUNNING':
         return `pid ${pid}, uptime ${formatUptime(uptime)}`;
       case 'STARTING':
+        if (pid !== null && this.program.ready && !this.current.readyPassed) return `pid ${pid}, waiting for ready check${this.readyDetail ? ` (${this.readyDetail})` : ''}`;
+        return pid === null ? '' : `pid ${pid}`;
       case 'STOPPING':
         return pid === null ? '' : `pid ${pid}`;
       case 'BACKOFF':
@@ -342,6 +450,7 @@ export class ManagedProcess {
       case 'EXITED':
         return `${describeExit(exitCode, signal)}, ${formatStopTime(this.stoppedAtMs ?? Date.now())}`;
       case 'STOPPED':
+        if (this.blockedReason) return this.blockedReason;
         return this.stoppedAtMs === null || this.startedAtMs === null ? 'Not started' : formatStopTime(this.stoppedAtMs);
     }
   }

@@ -1,3 +1,4 @@
+import type { RunRecord } from '../features/run-history.js';
 import type { ProcessState } from './state-machine.js';
 
 /** What status reports for one process; the same over the socket and in-process. */
@@ -15,6 +16,12 @@ export interface ProcessInfo {
   readonly spawnError: string | null;
   readonly startedAt: number | null;
   readonly stoppedAt: number | null;
+  readonly port: number | null;
+  /** Of a process with a healthcheck, while it runs. */
+  readonly health: 'starting' | 'healthy' | 'unhealthy' | null;
+  /** Of a scheduled job: when its next tick is due (ms since the epoch). */
+  readonly nextRunAt: number | null;
+  readonly lastRun: RunRecord | null;
 }
 
 function pad(value: number): string {

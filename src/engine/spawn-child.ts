@@ -11,6 +11,19 @@ export interface SpawnRequest {
   /** File descriptors or 'ignore'/'pipe' for stdout and stderr. */
   readonly stdout: 'ignore' | 'pipe';
   readonly stderr: 'ignore' | 'pipe';
+  /** The port given to the process as PORT and in place of `{port}` in its command. */
+  readonly port: number | null;
+}
+
+/** The child's environment: ours, the program's, and what taskmaster tells every child. */
+export function childEnvironment(program: ProgramConfig, processName: string, port: number | null): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    ...program.env,
+    TASKMASTER_PROCESS_NAME: processName,
+    TASKMASTER_GROUP: program.name,
+    ...(port === null ? {} : { PORT: String(port) }),
+  };
 }
 
 export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; reason: string };
@@ -49,12 +62,7 @@ function resolveCommand(command: string, pathVariable: string, baseDir: string):
 /** Starts one child in its own process group with its own umask, directory, environment and user. */
 export function spawnChild(request: SpawnRequest): SpawnResult {
   const { program, processName } = request;
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...program.env,
-    TASKMASTER_PROCESS_NAME: processName,
-    TASKMASTER_GROUP: program.name,
-  };
+  const env = childEnvironment(program, processName, request.port);
   let uid: number | undefined;
   let gid: number | undefined;
   if (program.user !== null) {
@@ -77,7 +85,8 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
       return { ok: false, reason: `couldn't chdir to ${cwd}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
     }
   }
-  const [command, ...args] = program.argv;
+  const argv = request.port === null ? program.argv : program.argv.map((word) => word.replaceAll('{port}', String(request.port)));
+  const [command, ...args] = argv;
   const resolved = resolveCommand(command ?? '', env['PATH'] ?? '', cwd ?? request.configDir);
   if ('reason' in resolved) return { ok: false, reason: resolved.reason };
 

@@ -12,14 +12,19 @@ export type ProcessEvent =
   | { readonly type: 'exited'; readonly exitCode: number | null; readonly signal: NodeJS.Signals | null }
   | { readonly type: 'backoffElapsed' }
   | { readonly type: 'stop' }
-  | { readonly type: 'stopTimeElapsed' };
+  | { readonly type: 'stopTimeElapsed' }
+  | { readonly type: 'timeoutElapsed' }
+  | { readonly type: 'readyPassed' };
+
+export type TimerName = 'start' | 'backoff' | 'stop' | 'timeout';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** What the adapter must do after a transition; the machine itself never acts. */
 export type Effect =
   | { readonly type: 'spawn' }
-  | { readonly type: 'startTimer'; readonly timer: 'start' | 'backoff' | 'stop'; readonly ms: number }
+  | { readonly type: 'startTimer'; readonly timer: TimerName; readonly ms: number }
+  | { readonly type: 'probeReady' }
   | { readonly type: 'clearTimers' }
   | { readonly type: 'signal'; readonly signal: NodeJS.Signals; readonly group: boolean }
   | { readonly type: 'reapGroup' }
@@ -36,6 +41,10 @@ export interface Policy {
   readonly stopTimeMs: number;
   readonly stopAsGroup: boolean;
   readonly killAsGroup: boolean;
+  /** A run longer than this is stopped and counts as a failure; 0 for no limit. */
+  readonly timeoutMs: number;
+  /** A ready check must pass before the process counts as RUNNING. */
+  readonly ready: unknown;
 }
 
 export interface ProcessSnapshot {
@@ -50,6 +59,11 @@ export interface ProcessSnapshot {
   readonly spawnError: string | null;
   /** True when the process was asked to stop and is being killed (SIGKILL sent). */
   readonly killed: boolean;
+  /** True when the current run was stopped for exceeding its timeout. */
+  readonly timedOut: boolean;
+  /** While STARTING: what RUNNING still waits for. */
+  readonly startTimePassed: boolean;
+  readonly readyPassed: boolean;
 }
 
 export type Transition =
@@ -67,6 +81,9 @@ export function initialSnapshot(name: string): ProcessSnapshot {
     exitExpected: null,
     spawnError: null,
     killed: false,
+    timedOut: false,
+    startTimePassed: false,
+    readyPassed: false,
   };
 }
 
@@ -103,6 +120,14 @@ function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | nul
   const reap: Effect[] = [{ type: 'clearTimers' }, { type: 'reapGroup' }];
   switch (current.state) {
     case 'STOPPING':
+      if (current.timedOut) {
+        // A run stopped for its timeout ended badly: it restarts as an unexpected exit would.
+        return accept({ ...current, ...exitFields, state: 'EXITED', exitExpected: false, spawnError: null }, [
+          ...reap,
+          { type: 'log', level: 'info', event: 'exited', message: `exited: ${current.name} (${how}; timed out)`, fields: { exitCode, signal, expected: false, timedOut: true } },
+          ...(policy.autorestart === 'never' ? [] : [{ type: 'restart' } as const]),
+        ]);
+      }
       return accept({ ...current, ...exitFields, state: 'STOPPED', exitExpected: null }, [
         ...reap,
         { type: 'log', level: 'info', event: 'stopped', message: `stopped: ${current.name} (${how})`, fields: { exitCode, signal } },
@@ -137,29 +162,48 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       if (current.state === 'STARTING' || current.state === 'RUNNING' || current.state === 'STOPPING') {
         return { accepted: false, reason: 'ALREADY_STARTED' };
       }
-      return accept({ ...current, state: 'STARTING', backoff: current.state === 'BACKOFF' ? current.backoff : 0, spawnError: null, killed: false }, [
+      return accept({ ...current, state: 'STARTING', backoff: current.state === 'BACKOFF' ? current.backoff : 0, spawnError: null, killed: false, timedOut: false, startTimePassed: false, readyPassed: false }, [
         { type: 'clearTimers' },
         { type: 'spawn' },
       ]);
-    case 'spawned':
+    case 'spawned': {
       if (current.state !== 'STARTING') return ignored;
+      const runTimers: Effect[] = policy.timeoutMs > 0 ? [{ type: 'startTimer', timer: 'timeout', ms: policy.timeoutMs }] : [];
+      if (policy.ready) {
+        return accept({ ...current, pid: event.pid, startTimePassed: policy.startTimeMs === 0 }, [
+          { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
+          ...runTimers,
+          ...(policy.startTimeMs > 0 ? [{ type: 'startTimer', timer: 'start', ms: policy.startTimeMs } as const] : []),
+          { type: 'probeReady' },
+        ]);
+      }
       if (policy.startTimeMs === 0) {
         return accept({ ...current, pid: event.pid, state: 'RUNNING', backoff: 0 }, [
           { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
           { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)` },
+          ...runTimers,
         ]);
       }
       return accept({ ...current, pid: event.pid }, [
         { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
         { type: 'startTimer', timer: 'start', ms: policy.startTimeMs },
+        ...runTimers,
       ]);
+    }
     case 'spawnFailed':
       if (current.state !== 'STARTING') return ignored;
       return failStart(current, policy, { spawnError: event.reason, exitCode: null, signal: null, exitExpected: null }, [
         { type: 'log', level: 'info', event: 'spawn_error', message: `spawnerr: ${event.reason}`, fields: { reason: event.reason } },
       ]);
+    case 'readyPassed':
+      if (current.state !== 'STARTING' || current.pid === null || current.readyPassed) return ignored;
+      if (!current.startTimePassed) return accept({ ...current, readyPassed: true }, []);
+      return accept({ ...current, readyPassed: true, state: 'RUNNING', backoff: 0 }, [
+        { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, its ready check passed` },
+      ]);
     case 'startTimeElapsed':
       if (current.state !== 'STARTING' || current.pid === null) return ignored;
+      if (policy.ready && !current.readyPassed) return accept({ ...current, startTimePassed: true }, []);
       return accept({ ...current, state: 'RUNNING', backoff: 0 }, [
         { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than ${policy.startTimeMs / 1000} seconds (startsecs)` },
       ]);
@@ -167,7 +211,7 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       return onExit(current, policy, event.exitCode, event.signal);
     case 'backoffElapsed':
       if (current.state !== 'BACKOFF') return ignored;
-      return accept({ ...current, state: 'STARTING' }, [{ type: 'spawn' }]);
+      return accept({ ...current, state: 'STARTING', startTimePassed: false, readyPassed: false, timedOut: false }, [{ type: 'spawn' }]);
     case 'stop':
       if (current.state === 'BACKOFF') {
         return accept({ ...current, state: 'STOPPED', backoff: 0 }, [
@@ -184,6 +228,14 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       return accept({ ...current, state: 'STOPPING' }, [
         { type: 'clearTimers' },
         { type: 'log', level: 'info', event: 'stopping', message: `waiting for ${current.name} to stop: sent ${policy.stopSignal} to pid ${current.pid}${policy.stopAsGroup ? ' and its process group' : ''}`, fields: { signal: policy.stopSignal } },
+        { type: 'signal', signal: policy.stopSignal, group: policy.stopAsGroup },
+        { type: 'startTimer', timer: 'stop', ms: policy.stopTimeMs },
+      ]);
+    case 'timeoutElapsed':
+      if ((current.state !== 'STARTING' && current.state !== 'RUNNING') || current.pid === null) return ignored;
+      return accept({ ...current, state: 'STOPPING', timedOut: true }, [
+        { type: 'clearTimers' },
+        { type: 'log', level: 'warn', event: 'timeout', message: `timeout: ${current.name} ran longer than ${policy.timeoutMs / 1000} seconds, sending ${policy.stopSignal}`, fields: { timeoutMs: policy.timeoutMs } },
         { type: 'signal', signal: policy.stopSignal, group: policy.stopAsGroup },
         { type: 'startTimer', timer: 'stop', ms: policy.stopTimeMs },
       ]);

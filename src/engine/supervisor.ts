@@ -12,9 +12,14 @@ import { EventLog, type EventLogOptions } from './event-log.js';
 import { ManagedProcess, type ProcessHost } from './managed-process.js';
 import { OutputFiles } from '../output/output-files.js';
 import type { ProcessInfo } from './process-info.js';
+import type { RunRecord } from '../features/run-history.js';
 import { runningStates, type ProcessState } from './state-machine.js';
 import { resolveNames } from './resolve-names.js';
 import { VERSION } from '../version.js';
+import { FeatureRuntime } from '../features/feature-runtime.js';
+import { PortAllocator } from '../features/port-allocator.js';
+import { waitForDependencies } from '../features/dependency-wait.js';
+import { formatTimestamp } from './event-log.js';
 
 interface ProgramEntry {
   config: ProgramConfig;
@@ -60,6 +65,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   private shutdownPromise: Promise<void> | null = null;
   private reloadChain: Promise<unknown> = Promise.resolve();
   private readonly host: ProcessHost;
+  private readonly features: FeatureRuntime;
+  private readonly ports = new PortAllocator();
 
   constructor(
     config: SupervisorConfig,
@@ -76,12 +83,24 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       logDir: () => this.configuration.logDir,
       inheritSink: process.stdout,
       colourFor: (name) => colourFor(name),
+      ports: this.ports,
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
-        const message: ProcessEventMessage = { type: 'state', process: process.info(), previous };
+        this.features.onStateChange(process, previous);
+        const message: ProcessEventMessage = { type: 'state', process: this.infoOf(process), previous };
         this.emit('state', message);
       },
     };
+    this.features = new FeatureRuntime(
+      {
+        log: this.log,
+        mayRestart: () => !this.shuttingDown,
+        restartProcess: (process, why) => this.restartProcess(process, why),
+        processesOf: (name) => this.entries.get(name)?.processes ?? [],
+        onHealthChange: (process) => this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state }),
+      },
+      config.logFile,
+    );
     for (const program of config.programs.values()) this.entries.set(program.name, this.createEntry(program));
   }
 
@@ -111,22 +130,75 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     return resolveNames(names, this.orderedEntries());
   }
 
-  /** Spawns every autostart program in priority order without waiting for any of them. */
+  /** Spawns every autostart program in priority order; only programs with dependencies wait. */
   startAutostart(): void {
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
-    for (const entry of this.orderedEntries()) {
+    this.features.syncSchedules([...this.configuration.programs.values()]);
+    this.autostart(this.orderedEntries());
+  }
+
+  private autostart(entries: readonly ProgramEntry[]): void {
+    for (const entry of entries) {
       if (!entry.config.autostart) continue;
-      for (const process of entry.processes) process.dispatch({ type: 'start' });
+      if (entry.config.dependsOn.length > 0) {
+        for (const process of entry.processes) void this.startOne(process);
+      } else {
+        for (const process of entry.processes) process.dispatch({ type: 'start' });
+      }
     }
+  }
+
+  /** A process's status, with what the features around the engine know of it. */
+  private infoOf(process: ManagedProcess, nowMs = Date.now()): ProcessInfo {
+    const info = process.info(nowMs);
+    const health = this.features.healthOf(process);
+    const nextRunAt = this.features.nextRunOf(process.program.name);
+    const extras: string[] = [];
+    if (health) extras.push(`${health.health}${health.health === 'healthy' || !health.detail ? '' : ` (${health.detail})`}`);
+    if (process.port !== null) extras.push(`port ${process.port}`);
+    if (nextRunAt !== null) extras.push(`next run ${formatTimestamp(new Date(nextRunAt)).slice(0, 19)}`);
+    const lastRun = info.lastRun;
+    if (process.program.schedule !== null && lastRun && lastRun.result !== 'running') extras.push(`last run ${lastRun.result} (${lastRun.signal ?? `exit ${lastRun.exitCode}`}, ${((lastRun.durationMs ?? 0) / 1000).toFixed(1)}s)`);
+    const description = [info.description, ...extras].filter((part) => part !== '').join(', ');
+    return { ...info, description, health: health?.health ?? null, nextRunAt };
   }
 
   async status(names: readonly string[] = []): Promise<ProcessInfo[]> {
     const processes = names.length === 0 ? this.processes() : this.findProcesses(names);
     const now = Date.now();
-    return processes.map((process) => process.info(now));
+    return processes.map((process) => this.infoOf(process, now));
+  }
+
+  /** The last runs of a process: start, duration, how it ended. */
+  async history(name: string): Promise<{ name: string; runs: readonly RunRecord[] }[]> {
+    return this.findProcesses([name]).map((process) => ({ name: process.fullName, runs: process.history.list() }));
+  }
+
+  /** Resolves at the next state or health change of any process. */
+  private nextChange(): Promise<void> {
+    return new Promise((resolve) => this.once('state', () => resolve()));
   }
 
   private async startOne(process: ManagedProcess): Promise<ActionResult> {
+    const dependencies = process.program.dependsOn;
+    if (dependencies.length > 0 && !runningStates.includes(process.state)) {
+      const failure = await waitForDependencies(dependencies, {
+        processesOf: (name) => this.entries.get(name)?.processes ?? [],
+        healthOf: (dependency) => this.features.healthOf(dependency)?.health ?? null,
+        startProgram: async (name) => {
+          await Promise.all((this.entries.get(name)?.processes ?? []).map((dependency) => this.startOne(dependency)));
+        },
+        nextChange: () => this.nextChange(),
+      }, (waitingFor) => {
+        process.blockedReason = waitingFor;
+      });
+      process.blockedReason = failure;
+      if (failure !== null) {
+        this.log.warn(`not starting ${process.fullName}: ${failure}`, { event: 'dependency_failed', process: process.fullName });
+        return { name: process.fullName, ok: false, state: process.state, message: failure };
+      }
+      if (this.shuttingDown) return { name: process.fullName, ok: false, state: process.state, message: 'shutting down' };
+    }
     const result = process.dispatch({ type: 'start' });
     if (!result.accepted) {
       return { name: process.fullName, ok: true, state: process.state, message: 'already started' };
@@ -146,19 +218,40 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     return { name: process.fullName, ok: true, state: snapshot.state, message: 'stopped' };
   }
 
-  /** Stops processes tier by tier, highest priority number first; a tier stops in parallel. */
+  /** How many levels of programs a program depends on; dependents stop before their dependencies. */
+  private dependencyDepth(name: string, seen = new Set<string>()): number {
+    const program = this.entries.get(name)?.config;
+    if (!program || seen.has(name)) return 0;
+    seen.add(name);
+    return program.dependsOn.reduce((depth, dependency) => Math.max(depth, 1 + this.dependencyDepth(dependency.name, seen)), 0);
+  }
+
+  /**
+   * Stops processes tier by tier: highest priority number first and, within a priority,
+   * dependents before what they depend on. A tier stops in parallel.
+   */
   private async stopInTiers(processes: readonly ManagedProcess[]): Promise<ActionResult[]> {
-    const tiers = new Map<number, ManagedProcess[]>();
+    const tiers = new Map<string, { priority: number; depth: number; processes: ManagedProcess[] }>();
     for (const process of processes) {
-      const tier = tiers.get(process.program.priority) ?? [];
-      tier.push(process);
-      tiers.set(process.program.priority, tier);
+      const depth = this.dependencyDepth(process.program.name);
+      const key = `${process.program.priority}/${depth}`;
+      const tier = tiers.get(key) ?? { priority: process.program.priority, depth, processes: [] };
+      tier.processes.push(process);
+      tiers.set(key, tier);
     }
+    const ordered = [...tiers.values()].sort((a, b) => b.priority - a.priority || b.depth - a.depth);
     const results: ActionResult[] = [];
-    for (const priority of [...tiers.keys()].sort((a, b) => b - a)) {
-      results.push(...(await Promise.all(tiers.get(priority)!.map((process) => this.stopOne(process)))));
+    for (const tier of ordered) {
+      results.push(...(await Promise.all(tier.processes.map((process) => this.stopOne(process)))));
     }
     return results;
+  }
+
+  /** Restarts one process for a monitor (unhealthy, stale heartbeat). */
+  private async restartProcess(process: ManagedProcess, why: string): Promise<void> {
+    this.log.warn(`restarting ${process.fullName}: ${why}`, { event: 'restart', process: process.fullName, pid: process.snapshot.pid });
+    await this.stopOne(process);
+    if (!this.shuttingDown) process.dispatch({ type: 'start' });
   }
 
   private refuseWhileShuttingDown(): void {
@@ -255,11 +348,13 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       const program = next.programs.get(change.name)!;
       work.push(change.respawn ? this.replaceProgram(program) : this.updateProgramInPlace(program));
     }
-    for (const name of diff.added) {
+    const added = diff.added.map((name) => {
       const entry = this.createEntry(next.programs.get(name)!);
       this.entries.set(name, entry);
-      if (entry.config.autostart) for (const process of entry.processes) process.dispatch({ type: 'start' });
-    }
+      return entry;
+    });
+    this.autostart(added);
+    this.features.syncSchedules([...next.programs.values()]);
     await Promise.all(work);
     return { ok: true, applied: true, diff, errors: [] };
   }
@@ -268,16 +363,20 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     const entry = this.entries.get(name);
     if (!entry) return;
     await this.stopInTiers(entry.processes);
+    this.releaseProcesses(entry.processes);
     if (this.entries.get(name) === entry) this.entries.delete(name);
   }
 
   /** Spawn settings changed: stop the old processes, then start new ones with the new settings. */
   private async replaceProgram(program: ProgramConfig): Promise<void> {
     const old = this.entries.get(program.name);
-    if (old) await this.stopInTiers(old.processes);
+    if (old) {
+      await this.stopInTiers(old.processes);
+      this.releaseProcesses(old.processes);
+    }
     const entry = this.createEntry(program);
     this.entries.set(program.name, entry);
-    if (program.autostart) for (const process of entry.processes) process.dispatch({ type: 'start' });
+    this.autostart([entry]);
   }
 
   /** Only supervision settings or numprocs changed: running processes keep their pid. */
@@ -293,8 +392,15 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     }
     const added = Array.from({ length: program.numprocs - kept.length }, (_, offset) => new ManagedProcess(program, kept.length + offset, this.host));
     entry.processes = [...kept, ...added];
-    if (program.autostart) for (const process of added) process.dispatch({ type: 'start' });
+    this.features.refresh(kept);
+    this.autostart([{ config: program, processes: added }]);
     await this.stopInTiers(surplus);
+    this.releaseProcesses(surplus);
+  }
+
+  private releaseProcesses(processes: readonly ManagedProcess[]): void {
+    this.features.forget(processes);
+    for (const process of processes) this.ports.release(process);
   }
 
   /** Stops everything in reverse priority order and closes the logs; safe to call twice. */
@@ -305,6 +411,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
+    this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.processes().filter((process) => runningStates.includes(process.state));
     await this.stopInTiers(running);

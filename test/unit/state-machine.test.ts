@@ -11,6 +11,8 @@ const policy: Policy = {
   stopTimeMs: 5000,
   stopAsGroup: true,
   killAsGroup: true,
+  timeoutMs: 0,
+  ready: null,
 };
 
 function run(events: ProcessEvent[], settings: Policy = policy, from: ProcessSnapshot = initialSnapshot('web')) {

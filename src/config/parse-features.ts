@@ -1,0 +1,251 @@
+import { resolve } from 'node:path';
+import { Cron } from 'croner';
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
+import {
+  notifyEvents,
+  type Dependency,
+  type DependencyCondition,
+  type HealthcheckConfig,
+  type HookConfig,
+  type NotifyConfig,
+  type NotifyEvent,
+  type PortConfig,
+  type Probe,
+  type ProgramFeatures,
+} from './types.js';
+import { bad, describe, ok, parseBoolean, parseDuration, parseWholeNumber, scalarOf, type IssueList, type Parsed } from './yaml-values.js';
+
+export interface FeatureContext {
+  readonly issues: IssueList;
+  readonly source: string;
+  readonly baseDir: string;
+}
+
+type Fields = Map<string, { node: Node; keyPath: string }>;
+
+export const featureKeys = [
+  'schedule', 'timezone', 'overlap', 'catchup', 'jitter', 'times', 'timeout',
+  'healthcheck', 'ready', 'heartbeat', 'depends_on', 'port', 'prestart', 'poststop', 'notify',
+] as const;
+
+export const noFeatures: ProgramFeatures = {
+  schedule: null,
+  timeoutMs: 0,
+  healthcheck: null,
+  ready: null,
+  heartbeat: null,
+  dependsOn: [],
+  port: null,
+  prestart: null,
+  poststop: null,
+  notify: null,
+};
+
+/** The keys of a nested mapping, with unknown ones reported; undefined if it is no mapping. */
+function readMapping(node: Node, keyPath: string, allowed: readonly string[], context: FeatureContext): Fields | undefined {
+  if (!isMap(node)) {
+    context.issues.add(node, keyPath, `expected a mapping with ${allowed.join(', ')}, got ${describe(node, context.source)}`);
+    return undefined;
+  }
+  const fields: Fields = new Map();
+  for (const pair of (node as YAMLMap).items) {
+    const keyNode = pair.key as Node;
+    const key = String(scalarOf(keyNode));
+    if (!allowed.includes(key)) {
+      const hint = didYouMean(key, allowed);
+      context.issues.add(keyNode, `${keyPath}.${key}`, `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
+      continue;
+    }
+    fields.set(key, { node: (pair.value as Node | null) ?? keyNode, keyPath: `${keyPath}.${key}` });
+  }
+  return fields;
+}
+
+function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Parsed<T>, fallback: T, context: FeatureContext): T {
+  const field = fields.get(key);
+  if (!field) return fallback;
+  const parsed = parse(scalarOf(field.node));
+  if (parsed.ok) return parsed.value;
+  context.issues.add(field.node, field.keyPath, `${parsed.expected}, got ${describe(field.node, context.source)}`);
+  return fallback;
+}
+
+const text = (value: unknown): Parsed<string> => (typeof value === 'string' && value.trim() !== '' ? ok(value) : bad('expected a non-empty string'));
+const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): Parsed<T> =>
+  choices.includes(value as T) ? ok(value as T) : bad(`expected ${choices.join(', ')}`);
+
+function parseProbe(fields: Fields, node: Node, keyPath: string, context: FeatureContext): Probe | undefined {
+  const kinds = (['cmd', 'http', 'tcp'] as const).filter((kind) => fields.has(kind));
+  if (kinds.length !== 1) {
+    context.issues.add(node, keyPath, `expected exactly one of cmd, http or tcp, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`);
+    return undefined;
+  }
+  const kind = kinds[0]!;
+  const value = readField(fields, kind, text, '', context);
+  if (value === '') return undefined;
+  if (kind === 'http') {
+    if (!/^https?:\/\//.test(value)) {
+      context.issues.add(fields.get(kind)!.node, `${keyPath}.http`, `expected an http:// or https:// URL, got ${value}`);
+      return undefined;
+    }
+    return { kind, url: value };
+  }
+  if (kind === 'tcp') {
+    if (!/^.+:(\d+|\{port\})$/.test(value)) {
+      context.issues.add(fields.get(kind)!.node, `${keyPath}.tcp`, `expected host:port, got ${value}`);
+      return undefined;
+    }
+    return { kind, address: value };
+  }
+  return { kind, cmd: value };
+}
+
+function parseHealthcheck(node: Node, keyPath: string, context: FeatureContext): HealthcheckConfig | null {
+  const fields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'retries', 'start_period', 'on_unhealthy'], context);
+  if (!fields) return null;
+  const probe = parseProbe(fields, node, keyPath, context);
+  const check: HealthcheckConfig = {
+    probe: probe ?? { kind: 'cmd', cmd: 'true' },
+    intervalMs: readField(fields, 'interval', parseDuration, 30_000, context),
+    timeoutMs: readField(fields, 'timeout', parseDuration, 30_000, context),
+    retries: readField(fields, 'retries', (raw) => parseWholeNumber(raw, 1), 3, context),
+    startPeriodMs: readField(fields, 'start_period', parseDuration, 0, context),
+    onUnhealthy: readField(fields, 'on_unhealthy', oneOf(['restart', 'ignore'] as const), 'restart', context),
+  };
+  return probe ? check : null;
+}
+
+function parseHook(node: Node, keyPath: string, context: FeatureContext): HookConfig | null {
+  const direct = scalarOf(node);
+  if (typeof direct === 'string' && direct.trim() !== '') return { cmd: direct, timeoutMs: 30_000 };
+  const fields = readMapping(node, keyPath, ['cmd', 'timeout'], context);
+  if (!fields) return null;
+  const cmd = readField(fields, 'cmd', text, '', context);
+  if (cmd === '') {
+    context.issues.add(node, keyPath, 'cmd is required');
+    return null;
+  }
+  return { cmd, timeoutMs: readField(fields, 'timeout', parseDuration, 30_000, context) };
+}
+
+function parseDependsOn(node: Node, keyPath: string, context: FeatureContext): Dependency[] {
+  const conditions: readonly DependencyCondition[] = ['started', 'healthy', 'completed_successfully'];
+  if (isSeq(node)) {
+    return node.items.map((item) => ({ name: String(scalarOf(item as Node)), condition: 'started' as const }));
+  }
+  if (!isMap(node)) {
+    context.issues.add(node, keyPath, `expected a list of programs or a mapping of program to condition, got ${describe(node, context.source)}`);
+    return [];
+  }
+  return node.items.flatMap((pair) => {
+    const name = String(scalarOf(pair.key as Node));
+    const valueNode = (pair.value as Node | null) ?? (pair.key as Node);
+    const condition = scalarOf(valueNode) ?? 'started';
+    if (!conditions.includes(condition as DependencyCondition)) {
+      context.issues.add(valueNode, `${keyPath}.${name}`, `expected ${conditions.join(', ')}, got ${describe(valueNode, context.source)}`);
+      return [];
+    }
+    return [{ name, condition: condition as DependencyCondition }];
+  });
+}
+
+function parsePort(value: unknown): Parsed<PortConfig> {
+  if (value === 'auto') return ok({ kind: 'auto' });
+  const match = /^(\d+)(?:-(\d+))?$/.exec(String(value));
+  if (match) {
+    const from = Number(match[1]);
+    const to = Number(match[2] ?? match[1]);
+    if (from >= 1 && to <= 65_535 && from <= to) return ok({ kind: 'range', from, to });
+  }
+  return bad('expected auto, a port, or a range such as 8888-8899');
+}
+
+function parseNotify(node: Node, keyPath: string, context: FeatureContext): NotifyConfig | null {
+  const fields = readMapping(node, keyPath, ['on', 'url', 'cmd'], context);
+  if (!fields) return null;
+  let events: NotifyEvent[] = [...notifyEvents];
+  const onField = fields.get('on');
+  if (onField) {
+    const items = isSeq(onField.node) ? onField.node.items.map((item) => scalarOf(item as Node)) : [scalarOf(onField.node)];
+    const unknown = items.filter((item) => !notifyEvents.includes(item as NotifyEvent));
+    if (unknown.length > 0) context.issues.add(onField.node, onField.keyPath, `expected events among ${notifyEvents.join(', ')}, got ${unknown.join(', ')}`);
+    events = items.filter((item): item is NotifyEvent => notifyEvents.includes(item as NotifyEvent));
+  }
+  const url = readField<string | null>(fields, 'url', (raw) => (typeof raw === 'string' && /^https?:\/\//.test(raw) ? ok(raw) : bad('expected an http:// or https:// URL')), null, context);
+  const cmd = readField<string | null>(fields, 'cmd', text, null, context);
+  if (url === null && cmd === null) context.issues.add(node, keyPath, 'expected url or cmd (or both)');
+  return { events, url, cmd };
+}
+
+/** Parses the feature keys of one program; problems go to the shared issue list. */
+export function parseFeatures(fields: Fields, context: FeatureContext): ProgramFeatures {
+  const { issues, source } = context;
+  const scalarField = <T>(key: string, parse: (value: unknown) => Parsed<T>, fallback: T): T => readField(fields, key, parse, fallback, context);
+  const nested = <T>(key: string, parse: (node: Node, keyPath: string) => T): T | null => {
+    const field = fields.get(key);
+    return field ? parse(field.node, field.keyPath) : null;
+  };
+
+  const expression = scalarField<string | null>('schedule', text, null);
+  const timezone = scalarField<string | null>('timezone', text, null);
+  let schedule: ProgramFeatures['schedule'] = null;
+  if (expression !== null) {
+    try {
+      new Cron(expression, { ...(timezone ? { timezone } : {}), paused: true }).nextRun();
+      schedule = {
+        expression,
+        timezone,
+        overlap: scalarField('overlap', oneOf(['skip', 'queue', 'replace'] as const), 'skip'),
+        catchup: scalarField('catchup', parseBoolean, false),
+        jitterMs: scalarField('jitter', parseDuration, 0),
+        times: scalarField('times', (raw) => parseWholeNumber(raw, 0), 0),
+      };
+    } catch (error) {
+      const field = fields.get(timezone !== null && /time ?zone/i.test((error as Error).message) ? 'timezone' : 'schedule')!;
+      issues.add(field.node, field.keyPath, `Cannot parse cron schedule: ${(error as Error).message}`);
+    }
+  } else {
+    for (const key of ['timezone', 'overlap', 'catchup', 'jitter', 'times']) {
+      const field = fields.get(key);
+      if (field) issues.add(field.node, field.keyPath, 'only applies to a program with a schedule');
+    }
+  }
+
+  const heartbeat = nested('heartbeat', (node, keyPath) => {
+    const heartbeatFields = readMapping(node, keyPath, ['file', 'timeout'], context);
+    if (!heartbeatFields) return null;
+    const file = readField(heartbeatFields, 'file', text, '', context);
+    if (file === '') {
+      issues.add(node, keyPath, 'file is required');
+      return null;
+    }
+    return { file: resolve(context.baseDir, file), timeoutMs: readField(heartbeatFields, 'timeout', parseDuration, 60_000, context) };
+  });
+
+  const ready = nested('ready', (node, keyPath) => {
+    const readyFields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout'], context);
+    if (!readyFields) return null;
+    const probe = parseProbe(readyFields, node, keyPath, context);
+    if (!probe) return null;
+    return {
+      probe,
+      intervalMs: readField(readyFields, 'interval', parseDuration, 500, context),
+      timeoutMs: readField(readyFields, 'timeout', parseDuration, 5000, context),
+    };
+  });
+
+  void source;
+  return {
+    schedule,
+    timeoutMs: scalarField('timeout', parseDuration, 0),
+    healthcheck: nested('healthcheck', (node, keyPath) => parseHealthcheck(node, keyPath, context)),
+    ready,
+    heartbeat,
+    dependsOn: nested('depends_on', (node, keyPath) => parseDependsOn(node, keyPath, context)) ?? [],
+    port: scalarField<PortConfig | null>('port', parsePort, null),
+    prestart: nested('prestart', (node, keyPath) => parseHook(node, keyPath, context)),
+    poststop: nested('poststop', (node, keyPath) => parseHook(node, keyPath, context)),
+    notify: nested('notify', (node, keyPath) => parseNotify(node, keyPath, context)),
+  };
+}
