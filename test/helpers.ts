@@ -75,6 +75,9 @@ export interface StatusEntry {
   uptime: number;
   description: string;
   spawnError: string | null;
+  port: number | null;
+  health: string | null;
+  nextRunAt: number | null;
 }
 
 /** A real taskmaster in a temporary folder, without its shell, driven through taskmasterctl. */
