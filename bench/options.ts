@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { toolNames, type ToolName } from './tools/session.js';
+
+export interface Sizes {
+  readonly kills: number;
+  readonly fleet: number;
+  /** Idle measurements besides the fleet size, which the fleet workload covers. */
+  readonly idleCounts: readonly number[];
+  readonly idleWindowMs: number;
+  readonly outputWindowMs: number;
+  readonly outputRounds: number;
+  readonly cliRuns: number;
+}
+
+export const workloadNames = ['restart', 'idle', 'fleet', 'output'] as const;
+export type WorkloadName = (typeof workloadNames)[number];
+
+export interface BenchOptions {
+  readonly mode: 'full' | 'quick' | 'smoke';
+  readonly tools: readonly ToolName[];
+  readonly workloads: readonly WorkloadName[];
+  /** Where results.json, benchmarks.md and benchmarks.svg go; null prints the table only. */
+  readonly outDir: string | null;
+  readonly sizes: Sizes;
+  /** A results.json to render again (after editing the analysis) instead of measuring. */
+  readonly renderFrom: string | null;
+}
+
+const sizesByMode: Record<BenchOptions['mode'], Sizes> = {
+  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5 },
+  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2 },
+  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2 },
+};
+
+export const usage = `Usage: node dist/bench/run.js [--quick] [--smoke] [--only TOOL[,TOOL]] [--workload NAME[,NAME]] [--out DIR]
+
+Runs the benchmark workloads under Taskmaster, supervisord and PM2, plus the floor.
+  --quick        smaller sizes, under 2 minutes
+  --smoke        tiny sizes, to check that the harness works (implies --quick)
+  --only LIST    tools to run, among ${toolNames.join(', ')} (the floor always runs)
+  --workload LIST  workloads to run, among ${workloadNames.join(', ')} (default: all)
+  --render FILE  measure nothing: render FILE (a results.json) into --out again
+  --out DIR      write results.json, benchmarks.md and benchmarks.svg into DIR
+                 (default: docs/ for a full run, nowhere for --quick and --smoke)`;
+
+export function parseOptions(argv: readonly string[], docsDir: string): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+      only: { type: 'string' },
+      workload: { type: 'string' },
+      out: { type: 'string' },
+      render: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+  const requested = values.only === undefined ? [...toolNames] : values.only.split(',').map((name) => name.trim());
+  const unknown = requested.filter((name) => !(toolNames as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new RangeError(`Cannot parse --only: unknown tool ${unknown.join(', ')}; expected ${toolNames.join(', ')}`);
+  const workloads = values.workload === undefined ? [...workloadNames] : values.workload.split(',').map((name) => name.trim());
+  const unknownWorkloads = workloads.filter((name) => !(workloadNames as readonly string[]).includes(name));
+  if (unknownWorkloads.length > 0) throw new RangeError(`Cannot parse --workload: unknown workload ${unknownWorkloads.join(', ')}; expected ${workloadNames.join(', ')}`);
+  return {
+    mode,
+    tools: toolNames.filter((name) => requested.includes(name)),
+    workloads: workloadNames.filter((name) => workloads.includes(name)),
+    outDir: values.out ?? (mode === 'full' ? docsDir : null),
+    renderFrom: values.render ?? null,
+    sizes: sizesByMode[mode],
+  };
+}

@@ -1,0 +1,17 @@
+import { valueOf, type ResultRow } from './results.js';
+
+/** Whether Taskmaster meets issue 6's target on this row: true, false, or null when unknown or none. */
+export function targetMet(row: ResultRow): boolean | null {
+  const taskmaster = valueOf(row.cells.taskmaster);
+  const floor = valueOf(row.cells.floor);
+  if (taskmaster === null) return null;
+  if (row.id === 'restart-median') return floor === null ? null : taskmaster <= 1.25 * floor;
+  if (row.id === 'idle-rss-1000') return floor === null ? null : taskmaster <= 1.2 * floor;
+  if (row.id.startsWith('output-rate-')) return floor === null ? null : taskmaster >= 0.8 * floor;
+  // The absolute targets are for 1000 processes; smaller runs say nothing about them.
+  if (row.id === 'fleet-start') return row.label.includes(' 1000 ') ? taskmaster <= 1.5 : null;
+  if (row.id === 'fleet-stop') return taskmaster <= 11;
+  if (row.id === 'status-cli') return row.label.includes(' 1000 ') ? taskmaster <= 0.1 : null;
+  if (row.id === 'reload-restarted') return taskmaster === 1;
+  return null;
+}

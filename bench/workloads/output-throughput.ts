@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, statSync } from 'node:fs';
+import { truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sleepMs } from '../lib/deadline.js';
+import { isAlive, killQuietly, readCpuSeconds } from '../lib/proc.js';
+import { median } from '../lib/stats.js';
+import { which } from '../lib/which.js';
+import type { Column } from '../report/results.js';
+import type { ProgramSpec, Session } from '../tools/session.js';
+import { closeEach, describeError, rotate, type BenchContext } from './context.js';
+
+const floodLine = 'taskmaster benchmark: a line of output much like a busy service would log';
+const warmUpMs = 300;
+
+interface Flood {
+  bytesPerSecond: number;
+  cpuSecondsPerGb: number;
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Bytes landed in `files` and CPU spent by `pid` over one window, once writers run at full speed. */
+async function sampleFlood(files: readonly string[], pid: number | null, windowMs: number): Promise<Flood> {
+  await sleepMs(warmUpMs);
+  const total = (): number => files.reduce((sum, file) => sum + sizeOf(file), 0);
+  const bytesBefore = total();
+  const cpuBefore = pid === null ? 0 : readCpuSeconds(pid);
+  const startedAt = performance.now();
+  await sleepMs(windowMs);
+  const bytes = total() - bytesBefore;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const cpuSeconds = pid === null ? 0 : readCpuSeconds(pid) - cpuBefore;
+  return { bytesPerSecond: bytes / seconds, cpuSecondsPerGb: bytes > 0 ? cpuSeconds / (bytes / 1e9) : Number.NaN };
+}
+
+/** The floor: `yes` writing straight to its file, with no supervisor reading a pipe. */
+async function floodStraightToFiles(files: readonly string[], windowMs: number): Promise<Flood> {
+  const pids: number[] = [];
+  try {
+    for (const file of files) {
+      const fd = openSync(file, 'a');
+      const child = spawn(which('yes'), [floodLine], { stdio: ['ignore', fd, 'ignore'] });
+      closeSync(fd);
+      if (child.pid !== undefined) pids.push(child.pid);
+    }
+    return await sampleFlood(files, null, windowMs);
+  } finally {
+    for (const pid of pids) killQuietly(pid, 'SIGKILL');
+    while (pids.some(isAlive)) await sleepMs(10);
+  }
+}
+
+/** One and ten children flooding stdout into log files: MB/s landed and supervisor CPU seconds per GB. */
+export async function measureOutputThroughput(context: BenchContext): Promise<void> {
+  const { sizes, results } = context;
+  for (const writers of [1, 10]) {
+    const rate = results.row(`output-rate-${writers}`, 'output', `output throughput, ${writers} child${writers === 1 ? '' : 'ren'} flooding stdout`, 'MB/s', { higherIsBetter: true, target: '≥ 0.8 × floor' });
+    const cpu = results.row(`output-cpu-${writers}`, 'output', `supervisor CPU per GB of output, ${writers} child${writers === 1 ? '' : 'ren'}`, 's/GB');
+    for (const [column, reason] of context.unavailable) rate[column] = cpu[column] = { missing: reason };
+    cpu.floor = { missing: 'no supervisor' };
+    const sessions: Session[] = [];
+    const filesOf = new Map<Column, string[]>();
+    const samples = new Map<Column, Flood[]>();
+    try {
+      for (const tool of context.tools) {
+        const dir = await context.cleanup.makeTempDir(`output-${tool.name}-${writers}`);
+        const files = Array.from({ length: writers }, (_, index) => join(dir, `flood${index}.log`));
+        const programs: ProgramSpec[] = files.map((file, index) => ({ name: `flood${index}`, argv: [which('yes'), floodLine], stdoutFile: file, autostart: false }));
+        try {
+          sessions.push(await tool.launch(programs, `output-${writers}`));
+          filesOf.set(tool.name, files);
+          samples.set(tool.name, []);
+        } catch (error) {
+          rate[tool.name] = cpu[tool.name] = { missing: `could not launch: ${describeError(error)}` };
+        }
+      }
+      const floorDir = await context.cleanup.makeTempDir(`output-floor-${writers}`);
+      filesOf.set('floor', Array.from({ length: writers }, (_, index) => join(floorDir, `flood${index}.log`)));
+      samples.set('floor', []);
+
+      const participants: (Session | 'floor')[] = [...sessions, 'floor'];
+      for (let round = 0; round < sizes.outputRounds; round += 1) {
+        for (const participant of rotate(participants, round)) {
+          const column: Column = participant === 'floor' ? 'floor' : participant.tool;
+          const files = filesOf.get(column)!;
+          context.progress(`output: ${writers} writer${writers === 1 ? '' : 's'} under ${column}`);
+          try {
+            if (participant === 'floor') {
+              samples.get(column)!.push(await floodStraightToFiles(files, sizes.outputWindowMs));
+            } else {
+              await participant.startAll();
+              try {
+                samples.get(column)!.push(await sampleFlood(files, participant.supervisorPid, sizes.outputWindowMs));
+              } finally {
+                await participant.stopAll();
+              }
+            }
+          } catch (error) {
+            rate[column] = cpu[column] = { missing: `failed: ${describeError(error)}` };
+            samples.delete(column);
+          }
+          // Gigabytes of output are not worth keeping; truncating keeps the inode a tool may still hold open.
+          for (const file of files) await truncate(file, 0).catch(() => undefined);
+        }
+      }
+    } finally {
+      await closeEach(context, sessions);
+    }
+    for (const [column, floods] of samples) {
+      rate[column] = { value: median(floods.map((flood) => flood.bytesPerSecond)) / 1e6 };
+      if (column !== 'floor') cpu[column] = { value: median(floods.map((flood) => flood.cpuSecondsPerGb)) };
+    }
+  }
+}
