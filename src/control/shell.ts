@@ -66,7 +66,8 @@ async function completeWords(api: ControlApi, line: string): Promise<[string[], 
     candidates.push('all', ...processes.map((process) => process.name), ...[...groups].flatMap((group) => [group, `${group}:*`]));
   }
   const hits = [...new Set(candidates)].filter((candidate) => candidate.startsWith(current)).sort();
-  return [hits, current];
+  // As in bash, a word completed in full gets its space, ready for the next one.
+  return [hits.length === 1 ? [`${hits[0]} `] : hits, current];
 }
 
 /** The interactive control shell: line editing, history kept across runs, completion of commands and names. */

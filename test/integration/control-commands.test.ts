@@ -1,0 +1,411 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ctl, fixtures, isAlive, makeTempDir, repoRoot, RunningTaskmaster, taskmasterctlBin, waitFor, type StatusEntry } from '../helpers.js';
+
+const statusLine = (name: string, state: string, rest: string): RegExp => new RegExp(`^${name.replace(/[:*]/g, '\\$&')} +${state} +${rest}$`, 'm');
+
+function parseStatus(stdout: string): StatusEntry[] {
+  return JSON.parse(stdout) as StatusEntry[];
+}
+
+/** A `taskmasterctl tail -f` left running; its output collects until it is killed. */
+function follow(socket: string, ...args: string[]): { output: () => string; kill: () => Promise<void> } {
+  const child = spawn(process.execPath, [taskmasterctlBin, '-s', socket, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    output: () => output,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+describe('taskmasterctl against a running supervisor', () => {
+  let tm: RunningTaskmaster;
+  let dir: string;
+
+  before(async () => {
+    dir = await makeTempDir();
+    tm = await RunningTaskmaster.start(
+      `
+programs:
+  sleeper: { cmd: "sleep 1000", starttime: 0.3 }
+  workers:
+    cmd: "sh -c 'while true; do echo tick $TASKMASTER_PROCESS_NAME; sleep 0.1; done'"
+    numprocs: 2
+    starttime: 0.3
+  once: { cmd: "sh -c 'echo hello-once; echo oops-once >&2; exec sleep 1000'", starttime: 0.3 }
+  manual: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
+  slow_a: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
+  slow_b: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
+  failing: { cmd: "sh -c 'echo failing-output >&2; exit 1'", autostart: false, startretries: 0, starttime: 1 }
+  logger:
+    cmd: "${fixtures}/signal-logger.sh"
+    starttime: 0.3
+    env: { SIGNAL_LOG: "${join(dir, 'signals.log')}" }
+`,
+      dir,
+    );
+    for (const name of ['sleeper', 'workers:workers_00', 'workers:workers_01', 'once', 'logger']) await tm.waitForState(name, 'RUNNING');
+  });
+
+  after(async () => {
+    await tm.stop();
+  });
+
+  it('status prints one supervisorctl-style line per process and exits 3 when one is not RUNNING', async () => {
+    const result = await ctl(tm.socket, 'status');
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stdout, statusLine('sleeper', 'RUNNING', 'pid \\d+, uptime \\d+:\\d\\d:\\d\\d'));
+    assert.match(result.stdout, statusLine('workers:workers_00', 'RUNNING', 'pid \\d+, uptime \\d+:\\d\\d:\\d\\d'));
+    assert.match(result.stdout, statusLine('manual', 'STOPPED', 'Not started'));
+    assert.equal(result.stdout.trimEnd().split('\n').length, 9);
+    assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when output is not a terminal');
+  });
+
+  it('status of RUNNING processes only, named or by group, exits 0', async () => {
+    const result = await ctl(tm.socket, 'status', 'sleeper', 'workers');
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(
+      result.stdout.trimEnd().split('\n').map((line) => line.split(/ +/)[0]),
+      ['sleeper', 'workers:workers_00', 'workers:workers_01'],
+    );
+  });
+
+  it('status --json prints an array of objects with every documented field', async () => {
+    const result = await ctl(tm.socket, '--json', 'status');
+    assert.equal(result.code, 3);
+    const processes = parseStatus(result.stdout);
+    assert.equal(processes.length, 9);
+    for (const entry of processes) {
+      for (const key of ['name', 'group', 'state', 'pid', 'exitCode', 'signal', 'uptime', 'description', 'spawnError']) {
+        assert.ok(key in entry, `${entry.name} has ${key}`);
+      }
+    }
+    const sleeper = processes.find((entry) => entry.name === 'sleeper')!;
+    assert.equal(sleeper.state, 'RUNNING');
+    assert.equal(typeof sleeper.pid, 'number');
+    assert.ok(isAlive(sleeper.pid!));
+    assert.equal(typeof sleeper.uptime, 'number');
+    const worker = processes.find((entry) => entry.name === 'workers:workers_01')!;
+    assert.equal(worker.group, 'workers');
+    const manual = processes.find((entry) => entry.name === 'manual')!;
+    assert.equal(manual.pid, null);
+    assert.equal(manual.state, 'STOPPED');
+  });
+
+  it('start waits until the process is RUNNING, and stop until it is stopped', async () => {
+    const started = await ctl(tm.socket, 'start', 'manual');
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(started.stdout, 'manual: started\n');
+    // No waiting here: start must only return once starttime has passed.
+    const running = (parseStatus((await ctl(tm.socket, '--json', 'status', 'manual')).stdout))[0]!;
+    assert.equal(running.state, 'RUNNING');
+    assert.ok(isAlive(running.pid!));
+
+    const again = await ctl(tm.socket, 'start', 'manual');
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /manual: already started/);
+
+    const stopped = await ctl(tm.socket, 'stop', 'manual');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(stopped.stdout, 'manual: stopped\n');
+    assert.ok(!isAlive(running.pid!), 'the process is gone once stop returns');
+    assert.equal((parseStatus((await ctl(tm.socket, '--json', 'status', 'manual')).stdout))[0]!.state, 'STOPPED');
+  });
+
+  it('start and stop handle several names in parallel', async () => {
+    const started = await ctl(tm.socket, 'start', 'slow_a', 'slow_b');
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /^slow_a: started$/m);
+    assert.match(started.stdout, /^slow_b: started$/m);
+    const log = await tm.log();
+    const position = (pattern: string): number => log.lastIndexOf(pattern);
+    // In parallel, both are spawned before either has passed its starttime.
+    assert.ok(position("spawned: 'slow_b'") < position('success: slow_a'), log);
+    assert.ok(position("spawned: 'slow_a'") < position('success: slow_b'), log);
+
+    const stopped = await ctl(tm.socket, 'stop', 'slow_a', 'slow_b');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stdout, /^slow_a: stopped$/m);
+    assert.match(stopped.stdout, /^slow_b: stopped$/m);
+  });
+
+  it('restart gives a group new pids and waits until they run', async () => {
+    const before = parseStatus((await ctl(tm.socket, '--json', 'status', 'workers')).stdout);
+    const result = await ctl(tm.socket, 'restart', 'workers:*');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^workers:workers_00: started$/m);
+    assert.match(result.stdout, /^workers:workers_01: started$/m);
+    const after = parseStatus((await ctl(tm.socket, '--json', 'status', 'workers')).stdout);
+    for (const [index, entry] of after.entries()) {
+      assert.equal(entry.state, 'RUNNING');
+      assert.notEqual(entry.pid, before[index]!.pid);
+      assert.ok(!isAlive(before[index]!.pid!));
+    }
+  });
+
+  it('start of a program that ends FATAL says so and exits 1', async () => {
+    const result = await ctl(tm.socket, 'start', 'failing');
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^failing: ERROR \(spawn error: .+\)$/m);
+    const status = await ctl(tm.socket, 'status', 'failing');
+    assert.equal(status.code, 3);
+    assert.match(status.stdout, statusLine('failing', 'FATAL', '.+'));
+    const stderrTail = await ctl(tm.socket, 'tail', 'failing', 'stderr');
+    assert.match(stderrTail.stdout, /failing-output/);
+  });
+
+  it('an unknown name fails with exit 1 and names it', async () => {
+    for (const args of [['start', 'nope'], ['stop', 'nope'], ['status', 'nope'], ['restart', 'sleeper', 'nope'], ['signal', 'HUP', 'nope'], ['tail', 'nope'], ['clear', 'nope'], ['pid', 'nope']]) {
+      const result = await ctl(tm.socket, ...args);
+      assert.equal(result.code, 1, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, /no such process: nope/, args.join(' '));
+    }
+    const json = await ctl(tm.socket, '--json', 'start', 'nope');
+    assert.equal(json.code, 1);
+    assert.equal((JSON.parse(json.stdout) as { code: string }).code, 'E_NO_SUCH_PROCESS');
+  });
+
+  it('a usage error exits 2 with a hint', async () => {
+    const cases: [string[], RegExp][] = [
+      [['start'], /usage: start NAME/],
+      [['stop'], /usage: stop NAME/],
+      [['signal', 'TERM'], /usage: signal SIG/],
+      [['bogus'], /unknown command: bogus/],
+      [['tail'], /usage: tail/],
+      [['tail', '-n', 'many', 'sleeper'], /-n needs a whole number/],
+      [['tail', 'sleeper', 'stdwhat'], /usage: tail/],
+      [['maintail', 'extra'], /unexpected argument extra/],
+      [['clear'], /usage: clear NAME/],
+      [['help', 'nope'], /no such command: nope/],
+      [['--bogus', 'status'], /Unknown option '--bogus'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await ctl(tm.socket, ...args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, message, args.join(' '));
+    }
+  });
+
+  it('exits 2 naming the socket when no supervisor answers', async () => {
+    const missing = join(dir, 'nobody-here.sock');
+    for (const args of [['status'], ['start', 'all'], ['shutdown']]) {
+      const result = await ctl(missing, ...args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.ok(result.stderr.includes(missing), result.stderr);
+    }
+  });
+
+  it('signal delivers the named signal and reports unknown signals and stopped processes', async () => {
+    const bad = await ctl(tm.socket, 'signal', 'NOTASIGNAL', 'logger');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unknown signal NOTASIGNAL/);
+
+    const notRunning = await ctl(tm.socket, 'signal', 'USR1', 'manual');
+    assert.equal(notRunning.code, 1);
+    assert.match(notRunning.stdout, /manual: ERROR \(not running\)/);
+
+    const sent = await ctl(tm.socket, 'signal', 'USR2', 'logger');
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.match(sent.stdout, /^logger: sent SIGUSR2$/m);
+    await waitFor(async () => (await readFile(join(dir, 'signals.log'), 'utf8').catch(() => '')).includes('USR2'), 'the logger to record USR2');
+  });
+
+  it('pid prints the supervisor pid, or a process pid, and 0 with exit 1 for a stopped one', async () => {
+    const supervisor = await ctl(tm.socket, 'pid');
+    assert.equal(supervisor.code, 0);
+    assert.equal(supervisor.stdout, `${tm.child.pid}\n`);
+    const json = await ctl(tm.socket, '--json', 'pid');
+    assert.deepEqual(JSON.parse(json.stdout), { pid: tm.child.pid });
+
+    const sleeper = await tm.process('sleeper');
+    const one = await ctl(tm.socket, 'pid', 'sleeper');
+    assert.equal(one.code, 0);
+    assert.equal(one.stdout, `${sleeper.pid}\n`);
+
+    const stopped = await ctl(tm.socket, 'pid', 'manual');
+    assert.equal(stopped.code, 1);
+    assert.equal(stopped.stdout, '0\n');
+  });
+
+  it('avail lists every configured program with its settings', async () => {
+    const result = await ctl(tm.socket, 'avail');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^sleeper +auto +numprocs 1 +priority 999 +sleep 1000$/m);
+    assert.match(result.stdout, /^workers +auto +numprocs 2 /m);
+    assert.match(result.stdout, /^manual +manual +numprocs 1 /m);
+    const json = JSON.parse((await ctl(tm.socket, '--json', 'avail')).stdout) as { name: string }[];
+    assert.deepEqual(json.map((program) => program.name).sort(), ['failing', 'logger', 'manual', 'once', 'sleeper', 'slow_a', 'slow_b', 'workers']);
+  });
+
+  it('version prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const result = await ctl(tm.socket, 'version');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `${version}\n`);
+    assert.deepEqual(JSON.parse((await ctl(tm.socket, '--json', 'version')).stdout), { version });
+  });
+
+  it('help lists every command and explains one', async () => {
+    const all = await ctl(tm.socket, 'help');
+    assert.equal(all.code, 0);
+    for (const command of ['status', 'start', 'stop', 'restart', 'signal', 'reload', 'reread', 'pid', 'tail', 'maintail', 'fg', 'clear', 'avail', 'shutdown', 'version', 'help']) {
+      assert.match(all.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
+    }
+    const one = await ctl(tm.socket, 'help', 'tail');
+    assert.equal(one.code, 0);
+    assert.equal(one.stdout.split('\n')[0], 'tail [-f] [-n N] NAME [stdout|stderr]');
+  });
+
+  it('tail -n prints the last lines of a process output, stdout or stderr', async () => {
+    await waitFor(async () => (await ctl(tm.socket, 'tail', '-n', '100', 'workers:workers_00')).stdout.split('\n').length > 5, 'some output');
+    const result = await ctl(tm.socket, 'tail', '-n', '3', 'workers:workers_00');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.split('\n'), ['tick workers_00', 'tick workers_00', 'tick workers_00', '']);
+    const short = await ctl(tm.socket, 'tail', '-1', 'workers:workers_01');
+    assert.equal(short.stdout, 'tick workers_01\n');
+    const errors = await ctl(tm.socket, 'tail', 'once', 'stderr');
+    assert.equal(errors.stdout, 'oops-once\n');
+    const json = JSON.parse((await ctl(tm.socket, '--json', 'tail', 'once')).stdout) as { text: string };
+    assert.equal(json.text, 'hello-once\n');
+  });
+
+  it('tail -f keeps printing new output', async () => {
+    const following = follow(tm.socket, 'tail', '-f', '-n', '0', 'workers:workers_01');
+    try {
+      await waitFor(() => (following.output().match(/tick workers_01\n/g) ?? []).length >= 3, 'three new lines through tail -f');
+    } finally {
+      await following.kill();
+    }
+  });
+
+  it('maintail prints the end of the event log, and -f follows it', async () => {
+    const result = await ctl(tm.socket, 'maintail', '-n', '2');
+    assert.equal(result.code, 0);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 2);
+    for (const line of lines) assert.match(line, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARN|ERRO|DEBG) /);
+    const whole = await ctl(tm.socket, 'maintail', '-n', '1000');
+    assert.match(whole.stdout, /spawned: 'sleeper' with pid \d+/);
+
+    const following = follow(tm.socket, 'maintail', '-f', '-n', '0');
+    try {
+      // Each restart writes new event lines; repeat until the follower has seen one.
+      await waitFor(async () => {
+        await ctl(tm.socket, 'restart', 'sleeper');
+        return following.output().includes("spawned: 'sleeper'");
+      }, 'maintail -f to show the restart');
+    } finally {
+      await following.kill();
+    }
+  });
+
+  it('clear empties the output files of a process', async () => {
+    assert.equal((await ctl(tm.socket, 'tail', 'once')).stdout, 'hello-once\n');
+    const result = await ctl(tm.socket, 'clear', 'once');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'once: cleared\n');
+    assert.equal((await ctl(tm.socket, 'tail', 'once')).stdout, '');
+    assert.equal((await ctl(tm.socket, 'tail', 'once', 'stderr')).stdout, '');
+    assert.equal((await tm.process('once')).state, 'RUNNING');
+  });
+});
+
+describe('reload and reread through taskmasterctl', () => {
+  const initial = `
+programs:
+  keep: { cmd: "sleep 1000", starttime: 0 }
+  change: { cmd: "sleep 1000", starttime: 0 }
+  drop: { cmd: "sleep 1000", starttime: 0 }
+`;
+  const next = `
+programs:
+  keep: { cmd: "sleep 1000", starttime: 0 }
+  change: { cmd: "sleep 1001", starttime: 0 }
+  fresh: { cmd: "sleep 1000", starttime: 0 }
+`;
+
+  it('reread shows the difference, reload applies it, and a broken config changes nothing', async () => {
+    const tm = await RunningTaskmaster.start(initial);
+    try {
+      for (const name of ['keep', 'change', 'drop']) await tm.waitForState(name, 'RUNNING');
+      const unchanged = await ctl(tm.socket, 'reread');
+      assert.equal(unchanged.code, 0);
+      assert.equal(unchanged.stdout, 'No config updates to processes\n');
+
+      const before = await tm.status();
+      await tm.rewriteConfig(next);
+      const reread = await ctl(tm.socket, 'reread');
+      assert.equal(reread.code, 0, reread.stderr);
+      assert.match(reread.stdout, /^fresh: available$/m);
+      assert.match(reread.stdout, /^change: changed \(cmd, argv\), restarted$/m);
+      assert.match(reread.stdout, /^drop: disappeared$/m);
+      assert.deepEqual((await tm.status()).map((entry) => [entry.name, entry.pid]), before.map((entry) => [entry.name, entry.pid]), 'reread applies nothing');
+
+      const reload = await ctl(tm.socket, 'reload');
+      assert.equal(reload.code, 0, reload.stderr);
+      assert.match(reload.stdout, /^fresh: added$/m);
+      assert.match(reload.stdout, /^change: changed \(cmd, argv\), restarted$/m);
+      assert.match(reload.stdout, /^drop: removed$/m);
+      const fresh = await tm.waitForState('fresh', 'RUNNING');
+      const changed = await tm.waitForState('change', 'RUNNING');
+      const byName = new Map(before.map((entry) => [entry.name, entry]));
+      assert.notEqual(changed.pid, byName.get('change')!.pid);
+      assert.ok(!isAlive(byName.get('drop')!.pid!), 'the removed program was stopped');
+      assert.equal((await tm.process('keep')).pid, byName.get('keep')!.pid);
+      assert.deepEqual((await tm.status()).map((entry) => entry.name).sort(), ['change', 'fresh', 'keep']);
+
+      const applied = await tm.status();
+      await tm.rewriteConfig('programs:\n  broken: { cmd: 5, numprocs: -1 }\n');
+      for (const command of ['reload', 'reread']) {
+        const rejected = await ctl(tm.socket, command);
+        assert.equal(rejected.code, 1, command);
+        assert.match(rejected.stderr, /config rejected, nothing changed/);
+        assert.match(rejected.stderr, /taskmaster\.yaml:2:\d+: programs\.broken\.cmd: /);
+        assert.match(rejected.stderr, /programs\.broken\.numprocs: /);
+        const json = JSON.parse((await ctl(tm.socket, '--json', command)).stdout) as { ok: boolean; errors: string[] };
+        assert.equal(json.ok, false);
+        assert.equal(json.errors.length, 2);
+      }
+      assert.deepEqual((await tm.status()).map((entry) => [entry.name, entry.state, entry.pid]), applied.map((entry) => [entry.name, entry.state, entry.pid]));
+      assert.ok(isAlive(fresh.pid!));
+    } finally {
+      await tm.stop();
+    }
+  });
+});
+
+describe('shutdown through taskmasterctl', () => {
+  it('stops every process, and the supervisor exits 0 and removes its socket', async () => {
+    const tm = await RunningTaskmaster.start(`
+programs:
+  one: { cmd: "sleep 1000", starttime: 0 }
+  many: { cmd: "sleep 1000", starttime: 0, numprocs: 3 }
+  stubborn: { cmd: "${fixtures}/ignore-term.sh", starttime: 0, stoptime: 0.5 }
+`);
+    try {
+      const pids = await waitFor(async () => {
+        const status = await tm.status();
+        return status.every((entry) => entry.state === 'RUNNING') ? status.map((entry) => entry.pid!) : undefined;
+      }, 'every process RUNNING');
+      const result = await ctl(tm.socket, 'shutdown');
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'Shut down\n');
+      // shutdown returns once the supervisor has stopped answering, its processes gone.
+      for (const pid of pids) assert.ok(!isAlive(pid), `process ${pid} is gone`);
+      assert.equal(await tm.waitForExit(), 0);
+      await assert.rejects(stat(tm.socket), { code: 'ENOENT' });
+      const after = await ctl(tm.socket, 'status');
+      assert.equal(after.code, 2);
+    } finally {
+      await tm.stop();
+    }
+  });
+});
