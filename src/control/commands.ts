@@ -199,7 +199,12 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
             api.follow({ kind: 'process', name, stream }, (text) => terminal.write(text), controller.signal).catch(() => undefined),
           ),
         );
-        await terminal.attach((line) => void api.writeStdin(name, `${line}\n`).catch((error: Error) => terminal.writeError(`${error.message}\n`)));
+        // One write at a time keeps the lines in order; all are delivered before detaching.
+        let written = Promise.resolve();
+        await terminal.attach((line) => {
+          written = written.then(() => api.writeStdin(name, `${line}\n`)).catch((error: Error) => terminal.writeError(`${error.message}\n`));
+        });
+        await written;
         controller.abort();
         await output;
         terminal.writeError(`detached from ${process.name}\n`);

@@ -106,6 +106,8 @@ function session(api: ControlApi, history: string[], colour: boolean, onHistory:
     let finished = false;
     const queue: string[] = [];
     let running = false;
+    // Piped input can end while its commands still run: they finish before the shell leaves.
+    let inputEnded = false;
 
     const terminal: Terminal = {
       interrupted: () => terminal.attach!(() => {}),
@@ -116,6 +118,11 @@ function session(api: ControlApi, history: string[], colour: boolean, onHistory:
       json: false,
       attach: (onLine) =>
         new Promise<void>((release) => {
+          // With piped input already over, nobody could ever detach.
+          if (inputEnded) {
+            release();
+            return;
+          }
           attachedLine = onLine;
           rl.setPrompt('');
           detach = () => {
@@ -160,7 +167,8 @@ function session(api: ControlApi, history: string[], colour: boolean, onHistory:
         }
       }
       running = false;
-      if (!finished) rl.prompt();
+      if (inputEnded) finish('quit');
+      else if (!finished) rl.prompt();
     };
 
     rl.on('line', (line) => {
@@ -183,15 +191,17 @@ function session(api: ControlApi, history: string[], colour: boolean, onHistory:
     rl.on('close', () => {
       if (finished) return;
       if (detach) {
-        // Ctrl-D while attached detaches; the shell itself carries on.
-        finished = true;
         detach();
-        resolve('reopen');
-        return;
+        // Ctrl-D on a terminal only detaches and the shell carries on; piped input has truly ended.
+        if (process.stdin.isTTY) {
+          finished = true;
+          resolve('reopen');
+          return;
+        }
       }
       process.stdout.write('\n');
-      finished = true;
-      resolve('quit');
+      inputEnded = true;
+      if (!running) finish('quit');
     });
     rl.prompt();
   });

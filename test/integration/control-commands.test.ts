@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ctl, fixtures, isAlive, makeTempDir, repoRoot, RunningTaskmaster, taskmasterctlBin, waitFor, type StatusEntry } from '../helpers.js';
+import { ctl, fixtures, isAlive, makeTempDir, repoRoot, run, RunningTaskmaster, taskmasterctlBin, waitFor, type StatusEntry } from '../helpers.js';
 
 const statusLine = (name: string, state: string, rest: string): RegExp => new RegExp(`^${name.replace(/[:*]/g, '\\$&')} +${state} +${rest}$`, 'm');
 
@@ -41,6 +41,7 @@ programs:
     numprocs: 2
     starttime: 0.3
   once: { cmd: "sh -c 'echo hello-once; echo oops-once >&2; exec sleep 1000'", starttime: 0.3 }
+  echoer: { cmd: "cat", starttime: 0.3 }
   manual: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
   slow_a: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
   slow_b: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
@@ -52,7 +53,7 @@ programs:
 `,
       dir,
     );
-    for (const name of ['sleeper', 'workers:workers_00', 'workers:workers_01', 'once', 'logger']) await tm.waitForState(name, 'RUNNING');
+    for (const name of ['sleeper', 'workers:workers_00', 'workers:workers_01', 'once', 'echoer', 'logger']) await tm.waitForState(name, 'RUNNING');
   });
 
   after(async () => {
@@ -65,7 +66,7 @@ programs:
     assert.match(result.stdout, statusLine('sleeper', 'RUNNING', 'pid \\d+, uptime \\d+:\\d\\d:\\d\\d'));
     assert.match(result.stdout, statusLine('workers:workers_00', 'RUNNING', 'pid \\d+, uptime \\d+:\\d\\d:\\d\\d'));
     assert.match(result.stdout, statusLine('manual', 'STOPPED', 'Not started'));
-    assert.equal(result.stdout.trimEnd().split('\n').length, 9);
+    assert.equal(result.stdout.trimEnd().split('\n').length, 10);
     assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when output is not a terminal');
   });
 
@@ -82,7 +83,7 @@ programs:
     const result = await ctl(tm.socket, '--json', 'status');
     assert.equal(result.code, 3);
     const processes = parseStatus(result.stdout);
-    assert.equal(processes.length, 9);
+    assert.equal(processes.length, 10);
     for (const entry of processes) {
       for (const key of ['name', 'group', 'state', 'pid', 'exitCode', 'signal', 'uptime', 'description', 'spawnError']) {
         assert.ok(key in entry, `${entry.name} has ${key}`);
@@ -242,7 +243,7 @@ programs:
     assert.match(result.stdout, /^workers +auto +numprocs 2 /m);
     assert.match(result.stdout, /^manual +manual +numprocs 1 /m);
     const json = JSON.parse((await ctl(tm.socket, '--json', 'avail')).stdout) as { name: string }[];
-    assert.deepEqual(json.map((program) => program.name).sort(), ['failing', 'logger', 'manual', 'once', 'sleeper', 'slow_a', 'slow_b', 'workers']);
+    assert.deepEqual(json.map((program) => program.name).sort(), ['echoer', 'failing', 'logger', 'manual', 'once', 'sleeper', 'slow_a', 'slow_b', 'workers']);
   });
 
   it('version prints the package version', async () => {
@@ -305,6 +306,28 @@ programs:
     } finally {
       await following.kill();
     }
+  });
+
+  it('fg with piped input delivers every line to the process, in order, then detaches', async () => {
+    const lines = Array.from({ length: 20 }, (_, index) => `line ${index}`);
+    const result = await run(process.execPath, [taskmasterctlBin, '-s', tm.socket, 'fg', 'echoer'], { input: `${lines.join('\n')}\n` });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /attached to echoer \(pid \d+\)/);
+    assert.match(result.stderr, /detached from echoer/);
+    await waitFor(async () => (await ctl(tm.socket, 'tail', '-n', '100', 'echoer')).stdout === `${lines.join('\n')}\n`, 'cat to echo the 20 lines in order');
+    assert.equal((await tm.process('echoer')).state, 'RUNNING');
+  });
+
+  it('the shell fed by a pipe runs every command before it leaves', async () => {
+    const result = await run(process.execPath, [taskmasterctlBin, '-s', tm.socket], {
+      input: 'status sleeper\nversion\nfg echoer\n',
+      env: { ...process.env, NO_COLOR: '1', TASKMASTER_HISTORY: join(dir, 'piped-history') },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^sleeper +RUNNING +pid \d+/m);
+    assert.match(result.stdout, /^\d+\.\d+\.\d+$/m);
+    // With the input over, fg cannot wait for a detach key: it detaches at once.
+    assert.match(result.stderr, /detached from echoer/);
   });
 
   it('clear empties the output files of a process', async () => {
