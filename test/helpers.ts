@@ -117,7 +117,11 @@ export class RunningTaskmaster {
 
   async status(): Promise<StatusEntry[]> {
     const result = await ctl(this.socket, '--json', 'status');
-    return JSON.parse(result.stdout) as StatusEntry[];
+    try {
+      return JSON.parse(result.stdout) as StatusEntry[];
+    } catch {
+      throw new Error(`taskmasterctl status gave no JSON (exit ${result.code}): ${result.stdout}${result.stderr}`);
+    }
   }
 
   async process(name: string): Promise<StatusEntry> {

@@ -98,9 +98,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => {
-    process.exitCode = code;
-    // Let stdout drain before leaving; a following stream keeps nothing alive past here.
-    setImmediate(() => process.exit(code));
+    // Exit once stdout is flushed: a pipe is written asynchronously, and a long status must arrive whole.
+    process.stdout.write('', () => process.exit(code));
   },
   (error: unknown) => {
     process.stderr.write(`taskmasterctl: ${(error as Error).message}\n`);
