@@ -26,8 +26,25 @@ function isSocketLive(path: string): Promise<boolean> {
   });
 }
 
+/**
+ * Whoever can write to the socket's folder can swap the socket for their own and read every
+ * command: refuse a folder owned by another user, or writable by others without the sticky bit.
+ */
+async function checkSocketFolder(folder: string): Promise<void> {
+  const info = await stat(folder);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid && info.uid !== 0) {
+    throw new Error(`socket folder ${folder} belongs to another user (uid ${info.uid}); refusing to use it`);
+  }
+  const sticky = (info.mode & 0o1000) !== 0;
+  if ((info.mode & 0o022) !== 0 && !sticky) {
+    throw new Error(`socket folder ${folder} is writable by others (mode ${(info.mode & 0o777).toString(8)}); refusing to use it`);
+  }
+}
+
 async function prepareSocketPath(path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await checkSocketFolder(dirname(path));
   let existing;
   try {
     existing = await stat(path);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -109,6 +109,29 @@ describe('the control socket file', () => {
       assert.equal((await tm.process('marked')).pid, pid);
     } finally {
       await tm.stop();
+    }
+  });
+
+  it('is refused in a folder that others can write to', async () => {
+    const dir = await makeTempDir();
+    const open = join(dir, 'open');
+    await mkdir(open);
+    await chmod(open, 0o777);
+    await writeFile(join(dir, 'tm.yaml'), 'programs:\n  idle: { cmd: "sleep 1000" }\n');
+    const result = await run(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', join(open, 'tm.sock'), '-l', join(dir, 'tm.log')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /socket folder .*open is writable by others \(mode 777\); refusing to use it/);
+    await assert.rejects(stat(join(open, 'tm.sock')), { code: 'ENOENT' });
+    // The sticky bit (as on /tmp) stops others from replacing a file they do not own.
+    await chmod(open, 0o1777);
+    const child = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', join(open, 'tm.sock'), '-l', join(dir, 'tm.log')], { stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    try {
+      await waitFor(async () => (await ctl(join(open, 'tm.sock'), 'version')).code === 0 || child.exitCode !== null, 'the socket in the sticky folder to answer');
+      assert.equal(child.exitCode, null);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 
