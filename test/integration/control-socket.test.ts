@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -52,8 +52,18 @@ function assertJsonError(reply: Reply, status: number, code: string): void {
 }
 
 describe('the control socket file', () => {
-  it('is created with mode 0600, in a new folder only its owner can enter', async () => {
+  const folders: string[] = [];
+  const tempDir = async (): Promise<string> => {
     const dir = await makeTempDir();
+    folders.push(dir);
+    return dir;
+  };
+  after(async () => {
+    for (const dir of folders) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is created with mode 0600, in a new folder only its owner can enter', async () => {
+    const dir = await tempDir();
     const socket = join(dir, 'private', 'nested', 'tm.sock');
     const child = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', socket, '-l', join(dir, 'tm.log')], { stdio: 'ignore' });
     const exited = once(child, 'exit');
@@ -72,7 +82,7 @@ describe('the control socket file', () => {
   });
 
   it('replaces a stale socket left by a server that was killed', async () => {
-    const dir = await makeTempDir();
+    const dir = await tempDir();
     const socket = join(dir, 'tm.sock');
     const squatter = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await once(squatter.stdout, 'data');
@@ -95,7 +105,7 @@ describe('the control socket file', () => {
   });
 
   it('makes a second taskmaster on a live socket refuse to start, with a clear message', async () => {
-    const dir = await makeTempDir();
+    const dir = await tempDir();
     const marker = join(dir, 'spawned.txt');
     const tm = await RunningTaskmaster.start(`programs:\n  marked: { cmd: "sh -c 'echo $$ >> ${marker}; exec sleep 1000'", starttime: 0 }\n`, dir);
     try {
@@ -113,7 +123,7 @@ describe('the control socket file', () => {
   });
 
   it('is refused in a folder that others can write to', async () => {
-    const dir = await makeTempDir();
+    const dir = await tempDir();
     const open = join(dir, 'open');
     await mkdir(open);
     await chmod(open, 0o777);
@@ -136,7 +146,7 @@ describe('the control socket file', () => {
   });
 
   it('is never replaced when the path holds a file that is not a socket', async () => {
-    const dir = await makeTempDir();
+    const dir = await tempDir();
     const path = join(dir, 'not-a-socket');
     await writeFile(path, 'precious\n');
     await writeFile(join(dir, 'tm.yaml'), 'programs:\n  idle: { cmd: "sleep 1000" }\n');

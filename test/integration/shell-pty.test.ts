@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ctl, isAlive, makeTempDir, RunningTaskmaster, taskmasterBin, taskmasterctlBin, waitFor } from '../helpers.js';
@@ -101,7 +101,10 @@ class TerminalSession {
   }
 
   async close(): Promise<void> {
+    const socketPath = (await runTmux(['-L', this.server, 'display-message', '-p', '#{socket_path}'])).stdout.trim();
     await runTmux(['-L', this.server, 'kill-server']);
+    // tmux may leave its socket file behind when killed.
+    if (socketPath) await rm(socketPath, { force: true });
   }
 }
 
@@ -256,5 +259,6 @@ describe('the foreground taskmaster shell on a real terminal', () => {
     for (const [name, pid] of pids) assert.ok(!isAlive(pid), `${name} (pid ${pid}) was stopped`);
     await assert.rejects(stat(socket), { code: 'ENOENT' });
     assert.match(await readFile(join(dir, 'taskmaster.log'), 'utf8'), /taskmaster stopped/);
+    await rm(dir, { recursive: true, force: true });
   });
 });
