@@ -53,6 +53,8 @@ export function run(command: string, args: readonly string[], options: { input?:
       reject(new Error(`${command} ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 60_000);
     child.on('error', reject);
+    // A child that exits without reading its input must not crash the test with EPIPE.
+    child.stdin.on('error', () => {});
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });

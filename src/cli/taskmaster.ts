@@ -109,7 +109,10 @@ async function main(): Promise<number> {
 
   process.on('uncaughtException', (error) => {
     supervisor.log.error(`internal error, supervision goes on: ${error.stack ?? error.message}`);
+    supervisor.log.flush();
   });
+  // Lines of the last turn are written even if something calls process.exit early.
+  process.on('exit', () => supervisor.log.flush());
   process.on('unhandledRejection', (reason) => {
     supervisor.log.error(`internal error, supervision goes on: ${String((reason as Error)?.stack ?? reason)}`);
   });

@@ -143,9 +143,11 @@ export class ManagedProcess {
     const result = transition(this.current, event, this.program);
     if (!result.accepted) return result;
     const previous = this.current.state;
+    const previousPid = this.current.pid;
     this.current = result.snapshot;
     for (const effect of result.effects) this.apply(effect);
-    if (previous !== this.current.state) {
+    // A new pid is news too: STARTING is announced again once the process has one.
+    if (previous !== this.current.state || previousPid !== this.current.pid) {
       if (this.current.state !== 'STARTING' && this.current.state !== 'RUNNING' && this.current.state !== 'STOPPING') {
         this.stoppedAtMs = Date.now();
       }

@@ -27,8 +27,11 @@ export function resolveNames(names: readonly string[], entries: readonly Entry[]
     }
     const candidates = group ? group.processes : entries.flatMap((entry) => entry.processes);
     const wanted = processName ?? name;
-    const match = candidates.find((process) => process.processName === wanted);
-    if (match) found.add(match);
+    const matches = candidates.filter((process) => process.processName === wanted);
+    if (matches.length > 1) {
+      throw new TaskmasterError('E_NO_SUCH_PROCESS', `${name} is ambiguous: ${matches.map((process) => process.fullName).join(', ')}`, { names: [name] });
+    }
+    if (matches[0]) found.add(matches[0]);
     else unknown.push(name);
   }
   if (unknown.length > 0) {

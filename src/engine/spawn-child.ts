@@ -15,11 +15,18 @@ export interface SpawnRequest {
   readonly port: number | null;
 }
 
+/** Ours merged with the program's, computed once per program config (configs are frozen). */
+const baseEnvironments = new WeakMap<ProgramConfig, Readonly<Record<string, string | undefined>>>();
+
 /** The child's environment: ours, the program's, and what taskmaster tells every child. */
 export function childEnvironment(program: ProgramConfig, processName: string, port: number | null): Record<string, string | undefined> {
+  let base = baseEnvironments.get(program);
+  if (!base) {
+    base = { ...process.env, ...program.env };
+    baseEnvironments.set(program, base);
+  }
   return {
-    ...process.env,
-    ...program.env,
+    ...base,
     TASKMASTER_PROCESS_NAME: processName,
     TASKMASTER_GROUP: program.name,
     ...(port === null ? {} : { PORT: String(port) }),

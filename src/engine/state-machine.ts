@@ -170,7 +170,7 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       if (current.state !== 'STARTING') return ignored;
       const runTimers: Effect[] = policy.timeoutMs > 0 ? [{ type: 'startTimer', timer: 'timeout', ms: policy.timeoutMs }] : [];
       if (policy.ready) {
-        return accept({ ...current, pid: event.pid, startTimePassed: policy.startTimeMs === 0 }, [
+        return accept({ ...current, pid: event.pid, exitCode: null, signal: null, exitExpected: null, startTimePassed: policy.startTimeMs === 0 }, [
           { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
           ...runTimers,
           ...(policy.startTimeMs > 0 ? [{ type: 'startTimer', timer: 'start', ms: policy.startTimeMs } as const] : []),
@@ -178,13 +178,13 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
         ]);
       }
       if (policy.startTimeMs === 0) {
-        return accept({ ...current, pid: event.pid, state: 'RUNNING', backoff: 0 }, [
+        return accept({ ...current, pid: event.pid, exitCode: null, signal: null, exitExpected: null, state: 'RUNNING', backoff: 0 }, [
           { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
           { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)` },
           ...runTimers,
         ]);
       }
-      return accept({ ...current, pid: event.pid }, [
+      return accept({ ...current, pid: event.pid, exitCode: null, signal: null, exitExpected: null }, [
         { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
         { type: 'startTimer', timer: 'start', ms: policy.startTimeMs },
         ...runTimers,

@@ -10,9 +10,9 @@ export interface LogFileOptions {
 }
 
 /** Queued bytes above which writers are asked to pause until 'drain'. */
-const highWaterBytes = 1024 * 1024;
-/** One writev call carries at most this much, so a rotation is never far past maxBytes. */
-const batchBytes = 256 * 1024;
+const highWaterBytes = 2 * 1024 * 1024;
+/** One writev call carries at most this much, so there are few calls per MB. */
+const batchBytes = 1024 * 1024;
 const retryMs = 1000;
 
 export type Report = (level: 'warn' | 'info', message: string) => void;
@@ -114,10 +114,12 @@ export class LogFile extends EventEmitter {
     return this.queuedBytes < highWaterBytes;
   }
 
+  /** Whole buffers up to one batch, and no further than the rotation size allows. */
   private takeBatch(): Buffer[] {
     const batch: Buffer[] = [];
     let bytes = 0;
-    while (this.queue.length > 0 && bytes < batchBytes) {
+    const room = this.options.maxBytes > 0 ? Math.min(batchBytes, this.options.maxBytes - this.sizeBytes) : batchBytes;
+    while (this.queue.length > 0 && (bytes < room || batch.length === 0)) {
       const next = this.queue.shift()!;
       batch.push(next);
       bytes += next.length;

@@ -47,16 +47,22 @@ export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer
   };
   source.on('data', (chunk: Buffer) => {
     onChunk(chunk);
-    const data: Buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
-    partial = null;
-    const cut = data.lastIndexOf(newline);
+    const cut = chunk.lastIndexOf(newline);
     if (cut === -1) {
-      if (data.length >= maxPartialLineBytes) emit(data);
-      else partial = data;
+      const held: Buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
+      partial = null;
+      if (held.length >= maxPartialLineBytes) emit(held);
+      else partial = held;
       return;
     }
-    if (cut < data.length - 1) partial = data.subarray(cut + 1);
-    emit(cut === data.length - 1 ? data : data.subarray(0, cut + 1));
+    // Only the held-back line is copied, joined to its end; the rest of the chunk goes out as it is.
+    let from = 0;
+    if (partial) {
+      from = chunk.indexOf(newline) + 1;
+      emit(Buffer.concat([partial, chunk.subarray(0, from)]));
+    }
+    if (from <= cut) emit(chunk.subarray(from, cut + 1));
+    partial = cut < chunk.length - 1 ? chunk.subarray(cut + 1) : null;
   });
   source.on('end', () => {
     if (partial) emit(partial);

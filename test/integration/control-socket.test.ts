@@ -290,7 +290,7 @@ programs:
       assert.match(response.headers['content-type'] ?? '', /^text\/event-stream/);
       let text = '';
       response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      const events = (): { event: string; data: { type: string; processes?: { name: string }[]; process?: { name: string; state: string }; previous?: string } }[] =>
+      const events = (): { event: string; data: { type: string; processes?: { name: string }[]; process?: { name: string; state: string; pid: number | null }; previous?: string } }[] =>
         text
           .split('\n\n')
           .slice(0, -1)
@@ -310,9 +310,13 @@ programs:
       assert.equal((await ctl(tm.socket, 'stop', 'manual')).code, 0);
       const transitions = await waitFor(() => {
         const seen = events().filter((event) => event.event === 'state' && event.data.process!.name === 'manual').map((event) => `${event.data.previous}>${event.data.process!.state}`);
-        return seen.length >= 4 ? seen : undefined;
-      }, 'four state events for manual');
-      assert.deepEqual(transitions, ['STOPPED>STARTING', 'STARTING>RUNNING', 'RUNNING>STOPPING', 'STOPPING>STOPPED']);
+        return seen.length >= 5 ? seen : undefined;
+      }, 'five state events for manual');
+      // STARTING is announced again once the process has its pid.
+      assert.deepEqual(transitions, ['STOPPED>STARTING', 'STARTING>STARTING', 'STARTING>RUNNING', 'RUNNING>STOPPING', 'STOPPING>STOPPED']);
+      const starting = events().filter((event) => event.event === 'state' && event.data.process!.name === 'manual').slice(0, 2);
+      assert.equal(starting[0]!.data.process!.pid, null);
+      assert.equal(typeof starting[1]!.data.process!.pid, 'number');
     } finally {
       outgoing.destroy();
     }

@@ -102,6 +102,13 @@ describe('process state machine', () => {
     assert.ok(!never.effects.some((effect) => effect.type === 'restart'));
   });
 
+  it('forgets the previous exit once a new process is spawned', () => {
+    const exited = run([{ type: 'exited', exitCode: null, signal: 'SIGTERM' }], policy, running).snapshot;
+    assert.equal(exited.signal, 'SIGTERM');
+    const respawned = run([{ type: 'start' }, { type: 'spawned', pid: 8 }], policy, exited).snapshot;
+    assert.deepEqual([respawned.pid, respawned.exitCode, respawned.signal, respawned.exitExpected], [8, null, null, null]);
+  });
+
   it('stops with the stop signal to the group, then SIGKILL after stoptime', () => {
     const stopping = run([{ type: 'stop' }], policy, running);
     assert.equal(stopping.snapshot.state, 'STOPPING');
