@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'E_SHUTTING_DOWN'
   | 'E_NOT_RUNNING'
   | 'E_NO_SUPERVISOR'
+  | 'E_UNAUTHORIZED'
   | 'E_INTERNAL';
 
 /** An error a user or client can act on; crosses the socket as `{code, message, details}`. */

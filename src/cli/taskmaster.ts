@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   const supervisor = new Supervisor(config, overrides);
   let server: ControlServer;
   try {
-    server = await startControlServer(supervisor, config.socket);
+    server = await startControlServer(supervisor, config.socket, config.http);
   } catch (error) {
     process.stderr.write(`taskmaster: ${(error as Error).message}\n`);
     supervisor.log.close();

@@ -36,6 +36,13 @@ export interface ProgramConfig extends ProgramFeatures {
   readonly killAsGroup: boolean;
 }
 
+export interface HttpListenConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string | null;
+  readonly password: string | null;
+}
+
 export interface SupervisorConfig {
   /** Absolute path of the file this was read from. */
   readonly file: string;
@@ -48,6 +55,8 @@ export interface SupervisorConfig {
   readonly logFileBackups: number;
   readonly logFormat: 'text' | 'json';
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The optional TCP listener for the control API. */
+  readonly http: HttpListenConfig | null;
   readonly programs: ReadonlyMap<string, ProgramConfig>;
 }
 

@@ -1,5 +1,7 @@
 import { chmod, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { HttpListenConfig } from '../config/types.js';
+import { startTcpListener } from './tcp-listener.js';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { ControlApi } from '../api/supervisor-api.js';
@@ -83,11 +85,11 @@ export function localApi(supervisor: Supervisor): ControlApi {
 }
 
 /** Serves the control API over HTTP on a UNIX socket only its owner can use. */
-export async function startControlServer(supervisor: Supervisor, socketPath: string): Promise<ControlServer> {
+export async function startControlServer(supervisor: Supervisor, socketPath: string, http: HttpListenConfig | null = null): Promise<ControlServer> {
   await prepareSocketPath(socketPath);
   const api = localApi(supervisor);
   const routes = createRoutes(api, () => void supervisor.shutdown());
-  const server: Server = createServer((request, response) => {
+  const handle: RequestListener = (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(`${request.method} ${url.pathname}`);
     if (!handler) {
@@ -95,7 +97,8 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
       return;
     }
     handler(request, response, url).catch((error: unknown) => sendError(response, error));
-  });
+  };
+  const server: Server = createServer(handle);
   server.on('clientError', (_error, socket) => socket.destroy());
   // Create the socket with no access for others from its first moment.
   const previousUmask = process.umask(0o177);
@@ -112,6 +115,17 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
   }
   await chmod(socketPath, 0o600);
   supervisor.log.info(`control socket listening on ${socketPath}`);
+  let tcpServer: Server | null = null;
+  if (http !== null) {
+    try {
+      tcpServer = await startTcpListener(http, handle);
+    } catch (error) {
+      server.close();
+      await unlink(socketPath).catch(() => undefined);
+      throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    supervisor.log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? '' : ' (with credentials)'}`);
+  }
   let pidFile: string | null = null;
   return {
     socketPath,
@@ -120,6 +134,10 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
       await writeFile(path, `${process.pid}\n`);
     },
     async close() {
+      if (tcpServer) {
+        tcpServer.closeAllConnections();
+        await new Promise<void>((resolve) => tcpServer!.close(() => resolve()));
+      }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlink(socketPath).catch(() => undefined);
