@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createInterface } from 'node:readline';
-import { ConfigError } from '../config/config-error.js';
-import { loadConfig } from '../config/load-config.js';
-import { defaultSocketPath } from '../config/parse-config.js';
+import { defaultSocketPath } from '../config/default-socket.js';
 import { ApiClient } from '../control/api-client.js';
 import { runCommand, type Terminal } from '../control/commands.js';
-import { runShell } from '../control/shell.js';
 import { VERSION } from '../version.js';
+
+// The config parser, the shell and readline load only when used: a one-shot command starts faster.
 
 const usage = `Usage: taskmasterctl [-c FILE | -s SOCKET] [--json] [COMMAND [ARGS...]]
 
@@ -65,14 +63,16 @@ async function main(): Promise<number> {
   let socketPath = options.socket ?? process.env['TASKMASTER_SOCKET'];
   if (!socketPath && options.config) {
     try {
+      const { loadConfig } = await import('../config/load-config.js');
       socketPath = (await loadConfig(options.config)).socket;
     } catch (error) {
-      process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+      process.stderr.write(`${(error as Error).message}\n`);
       return 2;
     }
   }
   const client = new ApiClient(socketPath ?? defaultSocketPath());
   if (positionals.length === 0) {
+    const { runShell } = await import('../control/shell.js');
     await runShell(client, { inProcess: false });
     return 0;
   }
@@ -83,15 +83,17 @@ async function main(): Promise<number> {
     isTTY: process.stdout.isTTY === true,
     colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
     json: options.json === true,
-    attach: (onLine) =>
-      new Promise<void>((release) => {
+    attach: async (onLine) => {
+      const { createInterface } = await import('node:readline');
+      return new Promise<void>((release) => {
         // Ctrl-C, Ctrl-D or the end of piped input detaches.
         const rl = createInterface({ input: process.stdin, terminal: interactive });
         rl.on('line', onLine);
         rl.on('SIGINT', () => rl.close());
         process.once('SIGINT', () => rl.close());
         rl.on('close', () => release());
-      }),
+      });
+    },
   };
   return runCommand(client, terminal, positionals);
 }

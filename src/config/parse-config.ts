@@ -4,6 +4,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAM
 import { ConfigError } from './config-error.js';
 import { bad, describe, IssueList, ok, parseBoolean, parseDuration, parseSize, parseWholeNumber, scalarOf, type Parsed } from './yaml-values.js';
 import { checkDependencies } from './check-dependencies.js';
+import { defaultSocketPath } from './default-socket.js';
 import { didYouMean } from './did-you-mean.js';
 import { featureKeys, noFeatures, parseFeatures } from './parse-features.js';
 import { splitShellWords } from './shell-words.js';
@@ -305,12 +306,6 @@ function parseHttpListen(node: Node, issues: IssueList, source: string): HttpLis
   return { host, port, username, password };
 }
 
-export function defaultSocketPath(): string {
-  const runtimeDir = process.env['XDG_RUNTIME_DIR'];
-  if (runtimeDir) return join(runtimeDir, 'taskmaster', 'taskmaster.sock');
-  const uid = process.getuid?.() ?? 0;
-  return join('/tmp', `taskmaster-${uid}`, 'taskmaster.sock');
-}
 
 /** Parses config text into a frozen config, or throws one ConfigError naming every problem. */
 export function parseConfig(text: string, file: string, overrides: ConfigOverrides = {}): SupervisorConfig {
