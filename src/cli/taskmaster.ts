@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { localApi, startControlServer, type ControlServer } from '../control/control-server.js';
 import { runShell } from '../control/shell.js';
 import { daemonize } from './daemonize.js';
+import { killOrphans } from '../engine/orphans.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
 
@@ -94,6 +95,11 @@ async function main(): Promise<number> {
       supervisor.log.close();
       return 1;
     }
+  }
+  // We own the socket now, so whatever still carries it was left by a supervisor that died.
+  const orphans = killOrphans(config.socket);
+  if (orphans.length > 0) {
+    supervisor.log.warn(`killed ${orphans.length} process${orphans.length === 1 ? '' : 'es'} left behind by a previous taskmaster on ${config.socket}: ${orphans.join(', ')}`, { event: 'orphans_killed' });
   }
   // Nobody may be reading our stderr (a daemon, a closed terminal): never die of EPIPE on it.
   process.stderr.on('error', () => {});

@@ -46,6 +46,7 @@ export interface ProcessHost {
   /** A terminal colour for a process name's prefix, or '' without colour. */
   colourFor(name: string): string;
   readonly ports: PortAllocator;
+  readonly socketPath: string;
   mayRestart(): boolean;
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
@@ -344,6 +345,7 @@ export class ManagedProcess {
       stdout: stdoutOutput.kind === 'discard' ? 'ignore' : 'pipe',
       stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
+      supervisorSocket: this.host.socketPath,
     });
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason };
     const child = result.child;

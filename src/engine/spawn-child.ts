@@ -3,6 +3,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { ProgramConfig } from '../config/types.js';
 import { lookupUser } from './user-lookup.js';
+import { supervisorSocketVariable } from './orphans.js';
 
 export interface SpawnRequest {
   readonly program: ProgramConfig;
@@ -13,6 +14,8 @@ export interface SpawnRequest {
   readonly stderr: 'ignore' | 'pipe';
   /** The port given to the process as PORT and in place of `{port}` in its command. */
   readonly port: number | null;
+  /** The supervisor's socket, left in the child's environment to find it again after a crash. */
+  readonly supervisorSocket: string;
 }
 
 /** Ours merged with the program's, computed once per program config (configs are frozen). */
@@ -70,6 +73,7 @@ function resolveCommand(command: string, pathVariable: string, baseDir: string):
 export function spawnChild(request: SpawnRequest): SpawnResult {
   const { program, processName } = request;
   const env = childEnvironment(program, processName, request.port);
+  env[supervisorSocketVariable] = request.supervisorSocket;
   let uid: number | undefined;
   let gid: number | undefined;
   if (program.user !== null) {

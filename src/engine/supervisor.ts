@@ -84,6 +84,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       inheritSink: process.stdout,
       colourFor: (name) => colourFor(name),
       ports: this.ports,
+      socketPath: config.socket,
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.features.onStateChange(process, previous);

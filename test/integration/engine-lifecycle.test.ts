@@ -135,6 +135,32 @@ programs:
     }
   });
 
+  it('kills what a crashed supervisor left behind when the next one starts on its socket', async () => {
+    const dir = await makeTempDir();
+    const first = await RunningTaskmaster.start(`
+programs:
+  parent:
+    cmd: "${fixtures}/spawn-grandchild.sh"
+    starttime: 0
+    env: { GRANDCHILD_PID_FILE: ${dir}/grandchild.pid }
+`, dir);
+    const { pid } = await first.waitForState('parent', 'RUNNING');
+    const grandchild = Number(await waitFor(async () => (await readFile(join(dir, 'grandchild.pid'), 'utf8').catch(() => '')).trim(), 'grandchild pid'));
+    first.child.kill('SIGKILL');
+    await first.waitForExit();
+    assert.ok(isAlive(pid!) && isAlive(grandchild), 'the orphans outlived the crash');
+    const second = await RunningTaskmaster.start(`
+programs:
+  parent: { cmd: "sleep 100", autostart: false }
+`, dir);
+    try {
+      await waitFor(() => !isAlive(pid!) && !isAlive(grandchild), 'the orphans to be killed');
+      assert.match(await second.log(), /WARN killed 2 processes left behind by a previous taskmaster on .*tm\.sock: /);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('writes the event log in supervisord wording and mirrors it to stderr without a shell', async () => {
     const tm = await RunningTaskmaster.start(`
 programs:
