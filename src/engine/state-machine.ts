@@ -1,4 +1,4 @@
-import type { AutoRestart } from '../config/types.js';
+import type { ProgramConfig } from '../config/types.js';
 
 export type ProcessState = 'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL';
 
@@ -31,21 +31,14 @@ export type Effect =
   | { readonly type: 'log'; readonly level: LogLevel; readonly event: string; readonly message: string; readonly fields?: Readonly<Record<string, unknown>> }
   | { readonly type: 'restart' };
 
-/** Supervision settings the machine consults; they can change in place on reload. */
-export interface Policy {
-  readonly autorestart: AutoRestart;
-  readonly exitCodes: readonly number[];
-  readonly startRetries: number;
-  readonly startTimeMs: number;
-  readonly stopSignal: NodeJS.Signals;
-  readonly stopTimeMs: number;
-  readonly stopAsGroup: boolean;
-  readonly killAsGroup: boolean;
-  /** A run longer than this is stopped and counts as a failure; 0 for no limit. */
-  readonly timeoutMs: number;
-  /** A ready check must pass before the process counts as RUNNING. */
-  readonly ready: unknown;
-}
+/**
+ * Supervision settings the machine consults; they can change in place on reload.
+ * `timeoutMs` stops a run that lasts too long; a `ready` check must pass before RUNNING.
+ */
+export type Policy = Pick<
+  ProgramConfig,
+  'autorestart' | 'exitCodes' | 'startRetries' | 'startTimeMs' | 'stopSignal' | 'stopTimeMs' | 'stopAsGroup' | 'killAsGroup' | 'timeoutMs' | 'ready'
+>;
 
 export interface ProcessSnapshot {
   readonly name: string;

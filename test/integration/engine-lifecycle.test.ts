@@ -158,6 +158,8 @@ programs:
       assert.match(await second.log(), /WARN killed 2 processes left behind by a previous taskmaster on .*tm\.sock: /);
     } finally {
       await second.stop();
+      // Should the feature fail, the test still leaves nothing behind.
+      for (const leftover of [pid!, grandchild]) if (isAlive(leftover)) process.kill(leftover, 'SIGKILL');
     }
   });
 
