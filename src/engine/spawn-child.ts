@@ -20,12 +20,15 @@ export interface SpawnRequest {
 
 /** Ours merged with the program's, computed once per program config (configs are frozen). */
 const baseEnvironments = new WeakMap<ProgramConfig, Readonly<Record<string, string | undefined>>>();
+let sharedBase: Readonly<Record<string, string | undefined>> | undefined;
 
 /** The child's environment: ours, the program's, and what taskmaster tells every child. */
 export function childEnvironment(program: ProgramConfig, processName: string, port: number | null): Record<string, string | undefined> {
   let base = baseEnvironments.get(program);
   if (!base) {
-    base = { ...process.env, ...program.env };
+    // Programs without an env of their own share one copy of ours.
+    sharedBase ??= { ...process.env };
+    base = Object.keys(program.env).length === 0 ? sharedBase : { ...process.env, ...program.env };
     baseEnvironments.set(program, base);
   }
   return {
