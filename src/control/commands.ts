@@ -76,26 +76,43 @@ function parseTailArgs(args: readonly string[], allowName: boolean): { follow: b
   return { follow, lines, rest };
 }
 
-/** Shows how many of a long action are done and what is still awaited, on a terminal only. */
-async function withProgress<T>(api: ControlApi, terminal: Terminal, verb: string, names: readonly string[], action: Promise<T>): Promise<T> {
-  if (!terminal.isTTY || terminal.json) return action;
+const settledStates: Record<string, readonly string[]> = {
+  starting: ['RUNNING', 'FATAL', 'STOPPED', 'EXITED'],
+  stopping: ['STOPPED', 'EXITED', 'FATAL'],
+  restarting: ['RUNNING', 'FATAL', 'EXITED'],
+};
+
+/**
+ * Runs a long action while showing, on a terminal only, how many of its processes are
+ * done and what is still awaited. The event stream is open before the action starts.
+ */
+async function withProgress<T>(api: ControlApi, terminal: Terminal, verb: keyof typeof settledStates, names: readonly string[], action: () => Promise<T>): Promise<T> {
+  if (!terminal.isTTY || terminal.json) return action();
   const targets = new Set((await api.status(names).catch(() => [] as ProcessInfo[])).map((process) => process.name));
-  if (targets.size < 2) return action;
+  if (targets.size < 2) return action();
   const settled = new Set<string>();
+  const finalStates = settledStates[verb]!;
   const controller = new AbortController();
   const render = (): void => {
     const waiting = [...targets].filter((name) => !settled.has(name));
     const shown = waiting.slice(0, 3).join(', ') + (waiting.length > 3 ? ', ...' : '');
     terminal.write(`\r\x1b[K${verb}: ${settled.size}/${targets.size} done${waiting.length > 0 ? `, waiting for ${shown}` : ''}`);
   };
-  const finalStates = verb === 'stopping' ? ['STOPPED', 'EXITED', 'FATAL'] : ['RUNNING', 'FATAL', 'STOPPED', 'EXITED'];
+  let subscribed: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
   const watching = api.watchEvents((event) => {
-    if (event.type === 'snapshot' || !targets.has(event.process.name)) return;
+    if (event.type === 'snapshot') {
+      render();
+      subscribed();
+      return;
+    }
+    if (!targets.has(event.process.name)) return;
     if (finalStates.includes(event.process.state)) settled.add(event.process.name);
     render();
-  }, controller.signal).catch(() => undefined);
+  }, controller.signal).catch(() => subscribed());
+  await ready;
   try {
-    return await action;
+    return await action();
   } finally {
     controller.abort();
     await watching;
@@ -127,11 +144,11 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
         return processes.every((process) => process.state === 'RUNNING') ? 0 : 3;
       }
       case 'start':
-        return printResults(terminal, await withProgress(api, terminal, 'starting', requireNames(args, 'start'), api.start(requireNames(args, 'start'))));
+        return printResults(terminal, await withProgress(api, terminal, 'starting', requireNames(args, 'start'), () => api.start(args)));
       case 'stop':
-        return printResults(terminal, await withProgress(api, terminal, 'stopping', requireNames(args, 'stop'), api.stop(requireNames(args, 'stop'))));
+        return printResults(terminal, await withProgress(api, terminal, 'stopping', requireNames(args, 'stop'), () => api.stop(args)));
       case 'restart':
-        return printResults(terminal, await withProgress(api, terminal, 'restarting', requireNames(args, 'restart'), api.restart(requireNames(args, 'restart'))));
+        return printResults(terminal, await withProgress(api, terminal, 'restarting', requireNames(args, 'restart'), () => api.restart(args)));
       case 'signal': {
         const [signal, ...names] = args;
         if (!signal) throw new UsageError(`signal needs a signal and a NAME\nusage: ${commandHelp['signal']!.usage}`);

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ctl, isAlive, makeTempDir, RunningTaskmaster, taskmasterBin, taskmasterctlBin, waitFor } from '../helpers.js';
+import { ctl, isAlive, makeTempDir, repoRoot, RunningTaskmaster, taskmasterBin, taskmasterctlBin, waitFor } from '../helpers.js';
 
 const tmuxBin = '/usr/bin/tmux';
 const prompt = 'taskmaster> ';
@@ -260,5 +260,43 @@ describe('the foreground taskmaster shell on a real terminal', () => {
     await assert.rejects(stat(socket), { code: 'ENOENT' });
     assert.match(await readFile(join(dir, 'taskmaster.log'), 'utf8'), /taskmaster stopped/);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('long actions and attaching on a real terminal', () => {
+  it('shows the progress of a slow stop, and attaches to a process with fg until Ctrl-C', async () => {
+    const dir = await makeTempDir();
+    const tm = await RunningTaskmaster.start(
+      `
+programs:
+  slow: { cmd: "${join(repoRoot, 'test', 'fixtures', 'ignore-term.sh')}", numprocs: 3, starttime: 0, stoptime: 3 }
+  echo: { cmd: "cat", starttime: 0 }
+`,
+      dir,
+    );
+    const terminal = await TerminalSession.open(dir, `TASKMASTER_HISTORY=${join(dir, 'history')} ${process.execPath} ${taskmasterctlBin} -s ${tm.socket}`);
+    try {
+      for (const name of ['slow:slow_00', 'slow:slow_01', 'slow:slow_02', 'echo']) await tm.waitForState(name, 'RUNNING');
+      await terminal.waitForCurrentLine(prompt);
+      await terminal.line('stop slow');
+      await terminal.waitForScreen(/stopping: 0\/3 done, waiting for slow:slow_00, slow:slow_01, slow:slow_02/, 'the progress line');
+      const stopped = await terminal.waitForScreen(/^slow:slow_02: stopped$/m, 'the stop results');
+      assert.doesNotMatch(stopped.split('slow:slow_00: stopped')[1] ?? '', /waiting for/, 'the progress line is cleared at the end');
+      await terminal.waitForCurrentLine(prompt);
+
+      await terminal.line('fg echo');
+      await terminal.waitForScreen(/attached to echo \(pid \d+\); Ctrl-C or Ctrl-D detaches/, 'attached');
+      await terminal.line('hello from the terminal');
+      await waitFor(async () => count(await terminal.screen(), /^hello from the terminal$/) === 2, 'the line typed and echoed back by cat');
+      await terminal.press('C-c');
+      await terminal.waitForScreen(/detached from echo/, 'detached');
+      await terminal.waitForCurrentLine(prompt);
+      assert.equal((await tm.process('echo')).state, 'RUNNING');
+      await terminal.line('quit');
+      assert.equal(await terminal.waitForExit(), 0);
+    } finally {
+      await terminal.close();
+      await tm.stop();
+    }
   });
 });
