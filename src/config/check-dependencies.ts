@@ -42,22 +42,3 @@ export function checkDependencies(programs: ReadonlyMap<string, ProgramConfig>):
   for (const name of programs.keys()) visit(name, []);
   return problems;
 }
-
-/** Programs ordered so that each comes after what it depends on (input order otherwise). */
-export function dependencyOrder(programs: readonly ProgramConfig[]): ProgramConfig[] {
-  const byName = new Map(programs.map((program) => [program.name, program]));
-  const ordered: ProgramConfig[] = [];
-  const placed = new Set<string>();
-  const place = (program: ProgramConfig, seen: Set<string>): void => {
-    if (placed.has(program.name) || seen.has(program.name)) return;
-    seen.add(program.name);
-    for (const dependency of program.dependsOn) {
-      const target = byName.get(dependency.name);
-      if (target) place(target, seen);
-    }
-    placed.add(program.name);
-    ordered.push(program);
-  };
-  for (const program of programs) place(program, new Set());
-  return ordered;
-}

@@ -52,7 +52,3 @@ export function diffConfigs(before: SupervisorConfig, after: SupervisorConfig): 
   }
   return { added, removed, changed, unchanged };
 }
-
-export function isEmptyDiff(diff: ConfigDiff): boolean {
-  return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0;
-}

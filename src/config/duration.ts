@@ -12,9 +12,3 @@ export function parseDurationMs(value: unknown): number | undefined {
   const unit = match[2] ?? 's';
   return Math.round(amount * (unitMs[unit] ?? 1000));
 }
-
-/** Formats milliseconds the way a user would write them in the config. */
-export function formatDuration(ms: number): string {
-  if (ms % 1000 !== 0) return `${ms}ms`;
-  return `${ms / 1000}s`;
-}

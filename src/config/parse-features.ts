@@ -180,7 +180,7 @@ function parseNotify(node: Node, keyPath: string, context: FeatureContext): Noti
 
 /** Parses the feature keys of one program; problems go to the shared issue list. */
 export function parseFeatures(fields: Fields, context: FeatureContext): ProgramFeatures {
-  const { issues, source } = context;
+  const { issues } = context;
   const scalarField = <T>(key: string, parse: (value: unknown) => Parsed<T>, fallback: T): T => readField(fields, key, parse, fallback, context);
   const nested = <T>(key: string, parse: (node: Node, keyPath: string) => T): T | null => {
     const field = fields.get(key);
@@ -235,7 +235,6 @@ export function parseFeatures(fields: Fields, context: FeatureContext): ProgramF
     };
   });
 
-  void source;
   return {
     schedule,
     timeoutMs: scalarField('timeout', parseDuration, 0),

@@ -14,7 +14,3 @@ export function parseSignal(value: unknown): NodeJS.Signals | undefined {
   const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
   return name in signalNumbers ? (name as NodeJS.Signals) : undefined;
 }
-
-export function signalNumber(name: NodeJS.Signals): number {
-  return signalNumbers[name] ?? 0;
-}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ctl, makeTempDir, RunningTaskmaster, waitFor } from '../helpers.js';
+import { ctl, makeTempDir, run, RunningTaskmaster, taskmasterBin, waitFor } from '../helpers.js';
 
 const stampMs = (line: string) => Date.parse(line.slice(0, 23).replace(' ', 'T').replace(',', '.'));
 
@@ -131,7 +131,6 @@ programs:
     const dir = await makeTempDir();
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'programs:\n  a:\n    cmd: "true"\n    schedule: "61 * * * *"\n  b:\n    cmd: "true"\n    overlap: queue\n');
-    const { run, taskmasterBin } = await import('../helpers.js');
     const result = await run(process.execPath, [taskmasterBin, '-c', file, '--check']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /bad.yaml:4:15: programs\.a\.schedule: Cannot parse cron schedule/);
