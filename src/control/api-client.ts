@@ -37,7 +37,12 @@ export class ApiClient implements ControlApi {
   private async call<T>(call: Call): Promise<T> {
     const response = await this.open(call);
     const chunks: Buffer[] = [];
-    for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
+    try {
+      for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
+    } catch (error) {
+      // The supervisor went away in the middle of its answer (it was killed, or shut down).
+      throw new TaskmasterError('E_NO_SUPERVISOR', `the supervisor on ${this.socketPath} stopped answering mid-reply (${(error as Error).message})`);
+    }
     const text = Buffer.concat(chunks).toString('utf8');
     const isJson = (response.headers['content-type'] ?? '').startsWith('application/json');
     const body: unknown = isJson ? JSON.parse(text) : text;
