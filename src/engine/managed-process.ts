@@ -83,6 +83,8 @@ export class ManagedProcess {
   readyDetail: string | null = null;
   /** Why the process is not being started (a dependency), for status. */
   blockedReason: string | null = null;
+  /** Counts stop requests, so a start that waited for dependencies can tell it was called off. */
+  stopRequests = 0;
   readonly history = new RunHistory();
   private spawnAttempt = 0;
   private readyTimer: NodeJS.Timeout | null = null;

@@ -183,6 +183,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   private async startOne(process: ManagedProcess): Promise<ActionResult> {
     const dependencies = process.program.dependsOn;
     if (dependencies.length > 0 && !runningStates.includes(process.state)) {
+      const stopsBefore = process.stopRequests;
       const failure = await waitForDependencies(dependencies, {
         processesOf: (name) => this.entries.get(name)?.processes ?? [],
         healthOf: (dependency) => this.features.healthOf(dependency)?.health ?? null,
@@ -199,6 +200,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
         return { name: process.fullName, ok: false, state: process.state, message: failure };
       }
       if (this.shuttingDown) return { name: process.fullName, ok: false, state: process.state, message: 'shutting down' };
+      if (process.stopRequests !== stopsBefore) return { name: process.fullName, ok: false, state: process.state, message: 'stopped while waiting for its dependencies' };
     }
     const result = process.dispatch({ type: 'start' });
     if (!result.accepted) {
@@ -211,6 +213,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   }
 
   private async stopOne(process: ManagedProcess): Promise<ActionResult> {
+    process.stopRequests += 1;
+    process.blockedReason = null;
     const result = process.dispatch({ type: 'stop' });
     if (!result.accepted) {
       return { name: process.fullName, ok: true, state: process.state, message: 'not running' };

@@ -40,6 +40,8 @@ export class LogFile extends EventEmitter {
     private readonly report: Report,
   ) {
     super();
+    // Every paused writer of a shared file waits for 'drain': there can be many.
+    this.setMaxListeners(0);
     this.open();
   }
 

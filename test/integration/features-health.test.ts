@@ -180,6 +180,26 @@ programs:
     }
   });
 
+  it('does not start a dependent that was stopped while it waited for its dependencies', async () => {
+    const tm = await RunningTaskmaster.start(`
+programs:
+  db: { cmd: "sleep 100", starttime: 0, autostart: false, healthcheck: { cmd: "true", interval: 1500ms } }
+  web: { cmd: "sleep 100", starttime: 0, autostart: false, depends_on: { db: healthy } }
+`);
+    try {
+      const starting = ctl(tm.socket, 'start', 'web');
+      await waitFor(async () => (await tm.process('web')).description === 'waiting for db to be healthy', 'web waiting for db');
+      assert.equal((await ctl(tm.socket, 'stop', 'web')).code, 0);
+      const start = await starting;
+      assert.equal(start.code, 1);
+      assert.match(start.stdout, /web: ERROR \(stopped while waiting for its dependencies\)/);
+      assert.equal((await tm.process('db')).health, 'healthy');
+      assert.equal((await tm.process('web')).state, 'STOPPED');
+    } finally {
+      await tm.stop();
+    }
+  });
+
   it('rejects a dependency cycle, naming it', async () => {
     const dir = await makeTempDir();
     const file = join(dir, 'cycle.yaml');
