@@ -1,12 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import type { OutputTarget, ProgramConfig } from '../config/types.js';
+import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
-import type { OutputFiles } from '../output/output-files.js';
-import { pumpOutput, type Sink } from '../output/output-pump.js';
-import { RingBuffer } from '../output/ring-buffer.js';
-import { formatTimestamp } from './event-log.js';
+import { ProcessOutput, type OutputHost } from './process-output.js';
 import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
 import { childEnvironment, spawnChild } from './spawn-child.js';
 import {
@@ -25,9 +20,6 @@ import { runCommand } from '../features/run-command.js';
 import { RunHistory } from '../features/run-history.js';
 import type { PortAllocator } from '../features/port-allocator.js';
 
-export type OutputStream = 'stdout' | 'stderr';
-export type OutputListener = (stream: OutputStream, chunk: Buffer) => void;
-
 const timerEvents: Record<TimerName, ProcessEvent> = {
   start: { type: 'startTimeElapsed' },
   backoff: { type: 'backoffElapsed' },
@@ -36,28 +28,14 @@ const timerEvents: Record<TimerName, ProcessEvent> = {
 };
 
 /** What a process needs from the supervisor that owns it. */
-export interface ProcessHost {
+export interface ProcessHost extends OutputHost {
   readonly log: EventLog;
-  readonly outputs: OutputFiles;
   readonly configDir: string;
-  /** The supervisor's own stdout, for `inherit` streams. */
-  readonly inheritSink: Sink;
-  logDir(): string;
-  /** A terminal colour for a process name's prefix, or '' without colour. */
-  colourFor(name: string): string;
   readonly ports: PortAllocator;
   readonly socketPath: string;
   mayRestart(): boolean;
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
-
-/** Bytes of recent output kept in memory per stream, for tail when there is no file. */
-const ringBytes = 64 * 1024;
-
-type ResolvedOutput =
-  | { readonly kind: 'discard' }
-  | { readonly kind: 'inherit' }
-  | { readonly kind: 'file'; readonly path: string; readonly maxBytes: number; readonly backups: number };
 
 export function processNameFor(program: ProgramConfig, index: number): string {
   return program.numprocs > 1 ? `${program.name}_${String(index).padStart(2, '0')}` : program.name;
@@ -76,7 +54,6 @@ export class ManagedProcess {
   private readonly queue: ProcessEvent[] = [];
   private dispatching = false;
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
-  private readonly outputListeners = new Set<OutputListener>();
   /** The port this process was given; kept across restarts while it stays free. */
   port: number | null = null;
   /** Why the ready check has not passed yet, for status. */
@@ -89,7 +66,8 @@ export class ManagedProcess {
   private spawnAttempt = 0;
   private readyTimer: NodeJS.Timeout | null = null;
   private readyProbeRound = 0;
-  private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
+  /** Where its output goes, and what of it is kept for tail. */
+  readonly output: ProcessOutput;
 
   constructor(
     program: ProgramConfig,
@@ -99,6 +77,7 @@ export class ManagedProcess {
     this.program = program;
     this.index = index;
     this.current = initialSnapshot(this.fullName);
+    this.output = new ProcessOutput(host, () => this);
   }
 
   get processName(): string {
@@ -229,36 +208,6 @@ export class ManagedProcess {
     return true;
   }
 
-  private resolveOutput(stream: OutputStream): ResolvedOutput {
-    const target: OutputTarget = this.program[stream];
-    if (target.kind === 'discard' || target.kind === 'inherit') return target;
-    const path = target.kind === 'file' ? target.path : join(this.host.logDir(), `${this.fullName.replace(':', '-')}.${stream}.log`);
-    const maxBytes = stream === 'stdout' ? this.program.stdoutMaxBytes : this.program.stderrMaxBytes;
-    const backups = stream === 'stdout' ? this.program.stdoutBackups : this.program.stderrBackups;
-    return { kind: 'file', path, maxBytes, backups };
-  }
-
-  /** Where a stream is written, or null when it is discarded or goes to the supervisor's stdout. */
-  outputPath(stream: OutputStream): string | null {
-    if (stream === 'stderr' && this.program.redirectStderr) return null;
-    const output = this.resolveOutput(stream);
-    return output.kind === 'file' ? output.path : null;
-  }
-
-  /** Whether there is anything to tail: a file or a ring fed from the pipe. */
-  isCaptured(stream: OutputStream): boolean {
-    if (stream === 'stderr' && this.program.redirectStderr) return false;
-    return this.resolveOutput(stream).kind !== 'discard';
-  }
-
-  recentOutput(stream: OutputStream, lines: number): string {
-    return this.rings[stream].lastLines(lines);
-  }
-
-  clearOutput(): void {
-    for (const stream of ['stdout', 'stderr'] as const) this.rings[stream].clear();
-  }
-
   /** The environment a hook or probe of this process runs with. */
   environment(): NodeJS.ProcessEnv {
     return childEnvironment(this.program, this.processName, this.port);
@@ -338,8 +287,8 @@ export class ManagedProcess {
 
   /** Starts the child; returns the event that reports how it went, or null when that comes later. */
   private spawnNow(): ProcessEvent | null {
-    const stdoutOutput = this.resolveOutput('stdout');
-    const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.resolveOutput('stderr');
+    const stdoutOutput = this.output.resolve('stdout');
+    const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.output.resolve('stderr');
     const result = spawnChild({
       program: this.program,
       processName: this.processName,
@@ -364,8 +313,8 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.readyDetail = null;
     this.history.started(this.startedAtMs);
-    this.connectOutput(child.stdout, stdoutOutput, 'stdout');
-    this.connectOutput(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
+    this.output.connect(child.stdout, stdoutOutput, 'stdout');
+    this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal });
@@ -375,33 +324,6 @@ export class ManagedProcess {
       this.runPoststop();
     });
     return { type: 'spawned', pid: child.pid };
-  }
-
-  private connectOutput(source: Readable | null, output: ResolvedOutput, stream: OutputStream): void {
-    if (!source || output.kind === 'discard') return;
-    const ring = this.rings[stream];
-    const onChunk = (chunk: Buffer): void => {
-      ring.push(chunk);
-      for (const listener of this.outputListeners) listener(stream, chunk);
-    };
-    const stamp = this.program.logTimestamps ? (line: Buffer) => Buffer.concat([Buffer.from(`${formatTimestamp(new Date())} `), line]) : undefined;
-    if (output.kind === 'inherit') {
-      const colour = this.host.colourFor(this.fullName);
-      const prefix = Buffer.from(colour ? `${colour}${this.fullName} |\x1b[0m ` : `${this.fullName} | `);
-      pumpOutput(source, this.host.inheritSink, onChunk, {
-        decorateLine: (line) => Buffer.concat([prefix, stamp ? stamp(line) : line, line[line.length - 1] === 10 ? Buffer.alloc(0) : Buffer.from('\n')]),
-      });
-      return;
-    }
-    const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups });
-    pumpOutput(source, sink, onChunk, { decorateLine: stamp });
-    source.once('close', () => this.host.outputs.release(output.path));
-  }
-
-  /** Live output for `tail -f` and `fg`; returns the unsubscribe function. */
-  subscribeOutput(listener: OutputListener): () => void {
-    this.outputListeners.add(listener);
-    return () => this.outputListeners.delete(listener);
   }
 
   /** Resolves when the predicate holds for this process's snapshot. */

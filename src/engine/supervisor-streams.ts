@@ -24,7 +24,7 @@ export class LocalStreams implements SupervisorStreams {
 
   private capturedProcess(source: LogSource & { kind: 'process' }) {
     const process = this.single(source.name);
-    if (!process.isCaptured(source.stream)) {
+    if (!process.output.isCaptured(source.stream)) {
       const why = source.stream === 'stderr' && process.program.redirectStderr ? 'goes to stdout (redirect_stderr)' : 'is discarded';
       throw new TaskmasterError('E_NOT_FOUND', `${source.name} ${source.stream} ${why}, nothing to show`);
     }
@@ -34,9 +34,9 @@ export class LocalStreams implements SupervisorStreams {
   async tail(source: LogSource, lines: number): Promise<string> {
     if (source.kind === 'events') return (await readLastLines(this.supervisor.log.file, lines)).text;
     const process = this.capturedProcess(source);
-    const path = process.outputPath(source.stream);
+    const path = process.output.path(source.stream);
     // Streams without a file (inherit) are read from the in-memory ring.
-    return path === null ? process.recentOutput(source.stream, lines) : (await readLastLines(path, lines)).text;
+    return path === null ? process.output.recent(source.stream, lines) : (await readLastLines(path, lines)).text;
   }
 
   async follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
@@ -51,7 +51,7 @@ export class LocalStreams implements SupervisorStreams {
       return;
     }
     const process = this.capturedProcess(source);
-    const unsubscribe = process.subscribeOutput((stream, chunk) => {
+    const unsubscribe = process.output.subscribe((stream, chunk) => {
       if (stream === source.stream) onText(chunk.toString('utf8'));
     });
     try {
@@ -81,9 +81,9 @@ export class LocalStreams implements SupervisorStreams {
   async clear(name: string): Promise<ActionResult[]> {
     const results: ActionResult[] = [];
     for (const process of this.supervisor.findProcesses([name])) {
-      process.clearOutput();
+      process.output.clear();
       for (const stream of ['stdout', 'stderr'] as const) {
-        const path = process.outputPath(stream);
+        const path = process.output.path(stream);
         if (path === null) continue;
         const open = this.supervisor.outputs.get(path);
         if (open) open.truncateNow();

@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { OutputTarget, ProgramConfig } from '../config/types.js';
+import type { OutputFiles } from '../output/output-files.js';
+import { pumpOutput, type Sink } from '../output/output-pump.js';
+import { RingBuffer } from '../output/ring-buffer.js';
+import { formatTimestamp } from './event-log.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+export type OutputListener = (stream: OutputStream, chunk: Buffer) => void;
+
+/** What output handling needs from the supervisor. */
+export interface OutputHost {
+  readonly outputs: OutputFiles;
+  /** The supervisor's own stdout, for `inherit` streams. */
+  readonly inheritSink: Sink;
+  logDir(): string;
+  /** A terminal colour for a process name's prefix, or '' without colour. */
+  colourFor(name: string): string;
+}
+
+export type ResolvedOutput =
+  | { readonly kind: 'discard' }
+  | { readonly kind: 'inherit' }
+  | { readonly kind: 'file'; readonly path: string; readonly maxBytes: number; readonly backups: number };
+
+/** Bytes of recent output kept in memory per stream, for tail when there is no file. */
+const ringBytes = 64 * 1024;
+
+/** One process's output: where each stream goes, live listeners, and the recent bytes. */
+export class ProcessOutput {
+  private readonly listeners = new Set<OutputListener>();
+  private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
+
+  constructor(
+    private readonly host: OutputHost,
+    private readonly owner: () => { readonly program: ProgramConfig; readonly fullName: string },
+  ) {}
+
+  resolve(stream: OutputStream): ResolvedOutput {
+    const { program, fullName } = this.owner();
+    const target: OutputTarget = program[stream];
+    if (target.kind === 'discard' || target.kind === 'inherit') return target;
+    const path = target.kind === 'file' ? target.path : join(this.host.logDir(), `${fullName.replace(':', '-')}.${stream}.log`);
+    const maxBytes = stream === 'stdout' ? program.stdoutMaxBytes : program.stderrMaxBytes;
+    const backups = stream === 'stdout' ? program.stdoutBackups : program.stderrBackups;
+    return { kind: 'file', path, maxBytes, backups };
+  }
+
+  /** Where a stream is written, or null when it is discarded or goes to the supervisor's stdout. */
+  path(stream: OutputStream): string | null {
+    if (stream === 'stderr' && this.owner().program.redirectStderr) return null;
+    const output = this.resolve(stream);
+    return output.kind === 'file' ? output.path : null;
+  }
+
+  /** Whether there is anything to tail: a file or a ring fed from the pipe. */
+  isCaptured(stream: OutputStream): boolean {
+    if (stream === 'stderr' && this.owner().program.redirectStderr) return false;
+    return this.resolve(stream).kind !== 'discard';
+  }
+
+  recent(stream: OutputStream, lines: number): string {
+    return this.rings[stream].lastLines(lines);
+  }
+
+  clear(): void {
+    for (const stream of ['stdout', 'stderr'] as const) this.rings[stream].clear();
+  }
+
+  /** Live output for `tail -f` and `fg`; returns the unsubscribe function. */
+  subscribe(listener: OutputListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Carries one of the child's pipes to where it goes, for as long as the pipe is open. */
+  connect(source: Readable | null, output: ResolvedOutput, stream: OutputStream): void {
+    if (!source || output.kind === 'discard') return;
+    const { program, fullName } = this.owner();
+    const ring = this.rings[stream];
+    const onChunk = (chunk: Buffer): void => {
+      ring.push(chunk);
+      for (const listener of this.listeners) listener(stream, chunk);
+    };
+    const stamp = program.logTimestamps ? (line: Buffer) => Buffer.concat([Buffer.from(`${formatTimestamp(new Date())} `), line]) : undefined;
+    if (output.kind === 'inherit') {
+      const colour = this.host.colourFor(fullName);
+      const prefix = Buffer.from(colour ? `${colour}${fullName} |\x1b[0m ` : `${fullName} | `);
+      pumpOutput(source, this.host.inheritSink, onChunk, {
+        decorateLine: (line) => Buffer.concat([prefix, stamp ? stamp(line) : line, line[line.length - 1] === 10 ? Buffer.alloc(0) : Buffer.from('\n')]),
+      });
+      return;
+    }
+    const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups });
+    pumpOutput(source, sink, onChunk, { decorateLine: stamp });
+    source.once('close', () => this.host.outputs.release(output.path));
+  }
+}
