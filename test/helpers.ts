@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,8 +12,16 @@ export const fixtures = join(repoRoot, 'test', 'fixtures');
 export const taskmasterBin = join(here, '..', 'src', 'cli', 'taskmaster.js');
 export const taskmasterctlBin = join(here, '..', 'src', 'cli', 'taskmasterctl.js');
 
+const tempDirs = new Set<string>();
+// Whatever a test file made in the temporary folder goes when the file's process ends.
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function makeTempDir(prefix = 'tm-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
 }
 
 /** Polls a condition until it holds or the deadline passes; the deadline only catches hangs. */

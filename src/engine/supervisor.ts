@@ -88,6 +88,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.features.onStateChange(process, previous);
+        // Building the status of a process costs something on the restart path: only for listeners.
+        if (this.listenerCount('state') === 0) return;
         const message: ProcessEventMessage = { type: 'state', process: this.infoOf(process), previous };
         this.emit('state', message);
       },
