@@ -154,6 +154,14 @@ export class RunningTaskmaster {
     }, `${name} to be ${state}`, timeoutMs);
   }
 
+  /** Waits until the process runs again under a pid other than `oldPid`. */
+  waitForRestart(name: string, oldPid: number | null, timeoutMs = 15_000): Promise<StatusEntry> {
+    return waitFor(async () => {
+      const entry = (await this.status()).find((process) => process.name === name);
+      return entry?.state === 'RUNNING' && entry.pid !== oldPid ? entry : undefined;
+    }, `${name} to run again with a new pid`, timeoutMs);
+  }
+
   async log(): Promise<string> {
     return readFile(this.logFile, 'utf8').catch(() => '');
   }

@@ -240,10 +240,7 @@ programs:
     try {
       const { pid } = await tm.waitForState('victim', 'RUNNING');
       process.kill(pid!, 'SIGKILL');
-      await waitFor(async () => {
-        const entry = await tm.process('victim');
-        return entry.state === 'RUNNING' && entry.pid !== pid;
-      }, 'victim restarted during the flood');
+      await tm.waitForRestart('victim', pid);
     } finally {
       await tm.stop();
     }

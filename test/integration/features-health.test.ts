@@ -37,10 +37,7 @@ programs:
       status = 500;
       await tm.waitForLog(/WARN health: web is unhealthy \(HTTP 500\)/);
       await tm.waitForLog(/restarting web: unhealthy \(HTTP 500\)/);
-      const restarted = await waitFor(async () => {
-        const entry = await tm.process('web');
-        return entry.pid !== healthy.pid && entry.state === 'RUNNING' ? entry : undefined;
-      }, 'a restart');
+      const restarted = await tm.waitForRestart('web', healthy.pid);
       assert.ok(restarted.pid);
     } finally {
       await tm.stop();
@@ -123,10 +120,7 @@ programs:
     try {
       const { pid } = await tm.waitForState('worker', 'RUNNING');
       await tm.waitForLog(/heartbeat: worker has not touched .*beat for \ds, restarting it/, 10_000);
-      await waitFor(async () => {
-        const entry = await tm.process('worker');
-        return entry.state === 'RUNNING' && entry.pid !== pid;
-      }, 'the worker restarted');
+      await tm.waitForRestart('worker', pid);
     } finally {
       await tm.stop();
     }
@@ -234,10 +228,7 @@ programs:
       const starved = await tm.waitForState('starved', 'FATAL');
       assert.equal(starved.spawnError, `no free port in ${blocked}-${blocked}`);
       process.kill(auto.pid!, 'SIGKILL');
-      const again = await waitFor(async () => {
-        const entry = await tm.process('auto');
-        return entry.state === 'RUNNING' && entry.pid !== auto.pid ? entry : undefined;
-      }, 'auto restarted');
+      const again = await tm.waitForRestart('auto', auto.pid);
       assert.equal(again.port, auto.port);
     } finally {
       await tm.stop();
