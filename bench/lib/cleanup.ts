@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendantsOf, isAlive, killQuietly } from './proc.js';
-import { sleepMs } from './deadline.js';
+import { sleepMs, withTimeout } from './deadline.js';
 import { killCommandsInFlight } from './run-command.js';
 
 type Closer = () => Promise<void>;
@@ -38,6 +40,29 @@ export class Cleanup {
   /** A graceful shutdown step (e.g. `pm2 kill`), run before the pid sweep, newest first. */
   onClose(what: string, close: Closer): void {
     this.closers.push({ what, close });
+  }
+
+  /**
+   * Starts a supervisor in the foreground with its output in `logFile`, and registers its
+   * shutdown: SIGTERM, then a wait of up to `exitTimeoutMs` for it to exit. Returns its pid
+   * and that shutdown, to close it earlier than the end of the run.
+   */
+  launchSupervisor(what: string, command: string, args: readonly string[], logFile: string, exitTimeoutMs: number): { pid: number; close: Closer } {
+    const logFd = openSync(logFile, 'a');
+    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`${what} did not start`);
+    this.trackPid(pid);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const close = async (): Promise<void> => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      this.rememberTree(pid);
+      child.kill('SIGTERM');
+      await withTimeout(exited, exitTimeoutMs, `${what} to exit`);
+    };
+    this.onClose(what, close);
+    return { pid, close };
   }
 
   /** Closes in reverse order, then SIGKILLs every remembered pid still alive, then removes the temp dirs. */

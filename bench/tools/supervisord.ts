@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cleanup } from '../lib/cleanup.js';
-import { waitUntil, withTimeout } from '../lib/deadline.js';
+import { waitUntil } from '../lib/deadline.js';
 import { runChecked, runCommand, shellQuote } from '../lib/run-command.js';
 import { allProcessInfo, supervisordRpc } from './supervisord-rpc.js';
 import { waitAllRunning, type ProcessRow, type ProgramSpec, type Session, type Tool } from './session.js';
@@ -65,20 +63,7 @@ export class SupervisordTool implements Tool {
     const configFile = join(dir, 'supervisord.conf');
     const socket = join(dir, 'supervisor.sock');
     await writeFile(configFile, configIni(dir, programs));
-    const outputFd = openSync(join(dir, 'console.log'), 'a');
-    const child = spawn('supervisord', ['-n', '-c', configFile], { stdio: ['ignore', outputFd, outputFd] });
-    closeSync(outputFd);
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('supervisord did not start');
-    this.cleanup.trackPid(pid);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const close = async (): Promise<void> => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      this.cleanup.rememberTree(pid);
-      child.kill('SIGTERM');
-      await withTimeout(exited, 60_000, `supervisord ${label} to exit`);
-    };
-    this.cleanup.onClose(`supervisord ${label}`, close);
+    const { pid, close } = this.cleanup.launchSupervisor(`supervisord ${label}`, 'supervisord', ['-n', '-c', configFile], join(dir, 'console.log'), 60_000);
     await waitUntil(() => supervisordRpc(socket, 'supervisor.getState').then(() => true, () => false), 'the supervisord socket', 15_000);
 
     const ctl = async (...args: string[]): Promise<void> => {

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cleanup } from '../lib/cleanup.js';
-import { waitUntil, withTimeout } from '../lib/deadline.js';
+import { waitUntil } from '../lib/deadline.js';
 import { runChecked, runCommand, shellQuote } from '../lib/run-command.js';
 import { unixHttp } from '../lib/unix-http.js';
 import { taskmasterBin, taskmasterctlBin } from './repo-paths.js';
@@ -59,22 +57,8 @@ export class TaskmasterTool implements Tool {
     const configFile = join(dir, 'taskmaster.yaml');
     const socket = join(dir, 'taskmaster.sock');
     await writeFile(configFile, configYaml(dir, programs));
-    const stderrFd = openSync(join(dir, 'stderr.log'), 'a');
-    const child = spawn(process.execPath, [taskmasterBin, '-c', configFile, '--no-shell', '-s', socket, '-l', join(dir, 'taskmaster.log')], {
-      stdio: ['ignore', 'ignore', stderrFd],
-    });
-    closeSync(stderrFd);
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('taskmaster did not start');
-    this.cleanup.trackPid(pid);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const close = async (): Promise<void> => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      this.cleanup.rememberTree(pid);
-      child.kill('SIGTERM');
-      await withTimeout(exited, 30_000, `taskmaster ${label} to exit`);
-    };
-    this.cleanup.onClose(`taskmaster ${label}`, close);
+    const args = [taskmasterBin, '-c', configFile, '--no-shell', '-s', socket, '-l', join(dir, 'taskmaster.log')];
+    const { pid, close } = this.cleanup.launchSupervisor(`taskmaster ${label}`, process.execPath, args, join(dir, 'stderr.log'), 30_000);
     await waitUntil(() => unixHttp(socket, 'GET', '/v1/pid').then(() => true, () => false), 'the taskmaster socket', 15_000);
 
     const ctl = (...args: string[]) => runCommand(process.execPath, [taskmasterctlBin, '-s', socket, ...args], { env: { ...process.env, NO_COLOR: '1' } });
