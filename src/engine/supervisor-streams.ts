@@ -5,6 +5,9 @@ import { TaskmasterError } from '../errors.js';
 import type { ProcessInfo } from './process-info.js';
 import type { Supervisor } from './supervisor.js';
 
+/** What may wait for a child that does not read its stdin; beyond it, writers get E_STDIN_FULL. */
+export const maxQueuedStdinBytes = 1024 * 1024;
+
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -75,6 +78,11 @@ export class LocalStreams implements SupervisorStreams {
   async writeStdin(name: string, data: string): Promise<void> {
     const stdin = this.single(name).stdin;
     if (!stdin || stdin.destroyed) throw new TaskmasterError('E_NOT_RUNNING', `${name} is not running`);
+    const queuedBytes = stdin.writableLength;
+    const dataBytes = Buffer.byteLength(data);
+    if (queuedBytes + dataBytes > maxQueuedStdinBytes) {
+      throw new TaskmasterError('E_STDIN_FULL', `${name} is not reading its stdin: ${queuedBytes} bytes wait for it already and at most ${maxQueuedStdinBytes} may; try again once it reads`, { queuedBytes, dataBytes, maxQueuedStdinBytes });
+    }
     stdin.write(data);
   }
 
