@@ -74,7 +74,8 @@ export function openLogFile(path: string, options: OpenLogFileOptions): number {
   try {
     fd = openSync(path, flags, options.mode);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP' && isSymlink(path)) {
+    // O_NOFOLLOW fails with ELOOP, or EACCES on a foreign link in a sticky folder (newer kernels).
+    if (isSymlink(path)) {
       throw new UnsafeFileError(path, 'symlink', 'it is a symbolic link, and taskmaster never writes through one (O_NOFOLLOW)');
     }
     throw error;
