@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, lchown, link, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { makeTempDir, run, RunningTaskmaster, waitFor } from '../helpers.js';
+import { ctl, makeTempDir, run, RunningTaskmaster, waitFor } from '../helpers.js';
 import { createSystemUser } from '../system-user.js';
 
 const readText = (path: string) => readFile(path, 'utf8').catch(() => '');
@@ -73,6 +73,8 @@ programs:
     await writeFile(join(publicDir, 'web.err'), 'planted\n', { mode: 0o666 });
     await lchown(join(publicDir, 'web.err'), user.uid, user.gid);
     await link(rootOnlyLinked, join(publicDir, 'job.out'));
+    await symlink(rootOnly, join(publicDir, 'idle.out'));
+    await lchown(join(publicDir, 'idle.out'), user.uid, user.gid);
     let tm: RunningTaskmaster | undefined;
     try {
       tm = await RunningTaskmaster.start(`
@@ -84,6 +86,10 @@ programs:
   job:
     cmd: "sh -c 'while true; do echo to-job; sleep 0.2; done'"
     stdout: public/job.out
+  idle:
+    cmd: "sleep 1000"
+    autostart: false
+    stdout: public/idle.out
   fresh:
     cmd: "sh -c 'i=0; while true; do i=$((i+1)); echo line $i; sleep 0.2; done'"
     stdout: public/fresh.out
@@ -94,6 +100,10 @@ programs:
       // A file taskmaster creates itself in the same folder is fine; waiting for line 15 spans several retries.
       await waitFor(async () => /^line 15$/m.test(await readText(join(publicDir, 'fresh.out'))), 'fresh output');
       assert.equal((await stat(join(publicDir, 'fresh.out'))).uid, process.geteuid!());
+      // clear of a process that is not running opens its file the same way.
+      const cleared = await ctl(tm.socket, 'clear', 'idle');
+      assert.equal(cleared.code, 1);
+      assert.match(cleared.stdout + cleared.stderr, /cannot clear .*idle\.out: it is a symbolic link/);
       assert.equal(await readFile(rootOnly, 'utf8'), 'root secret\n');
       assert.equal(await readFile(rootOnlyLinked, 'utf8'), 'root secret 2\n');
       assert.equal(await readFile(join(publicDir, 'web.err'), 'utf8'), 'planted\n');
