@@ -15,7 +15,7 @@ async function credentialsOf(pid: number): Promise<{ uid: string; gid: string; g
 }
 
 describe('user: a login as that user', () => {
-  it('gives the child the uid, gid and supplementary groups of the user, with HOME, USER and LOGNAME', async () => {
+  it('gives the child the uid, gid and supplementary groups of the user, with HOME, USER and LOGNAME', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
     const user = await createSystemUser('priv', 2);
     let tm: RunningTaskmaster | undefined;
     try {
@@ -45,7 +45,7 @@ programs:
     }
   });
 
-  it('without setpriv, warns once and still switches uid and gid', async () => {
+  it('without setpriv, warns once and still switches uid and gid', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
     const user = await createSystemUser('priv', 1);
     const savedPath = process.env['PATH'];
     let tm: RunningTaskmaster | undefined;

@@ -9,7 +9,7 @@ const readText = (path: string) => readFile(path, 'utf8').catch(() => '');
 const modeOf = async (path: string) => (await stat(path)).mode & 0o7777;
 
 describe('files taskmaster writes', () => {
-  it('creates output files and the event log 0600 in 0700 folders, and logfile_mode changes it', async () => {
+  it('creates output files and the event log 0600 in 0700 folders, and logfile_mode changes it', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
     const user = await createSystemUser('filesec');
     // The second user can walk into this folder, so only the files' own modes stand in the way.
     const dir = await makeTempDir();
@@ -55,7 +55,7 @@ programs:
     }
   });
 
-  it('never follows a link or writes another user\'s file in a sticky world-writable folder', async () => {
+  it('never follows a link or writes another user\'s file in a sticky world-writable folder', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
     const user = await createSystemUser('filesec');
     const dir = await makeTempDir();
     const publicDir = join(dir, 'public');
