@@ -30,6 +30,7 @@ export interface OpenLogFileOptions {
 
 const sticky = 0o1000;
 const otherWrite = 0o002;
+const groupOrOtherWrite = 0o022;
 
 function currentUid(): number {
   return process.geteuid?.() ?? -1;
@@ -38,18 +39,20 @@ function currentUid(): number {
 /**
  * In a sticky world-writable folder (/tmp) anyone may leave a file under the name we are
  * about to open. The kernel's protected_regular refuses an existing file there unless the
- * opener or the folder's owner owns it; we do the same whatever the sysctl says, and also
- * refuse a second hard link, which would let a root-owned file be planted.
+ * opener or the folder's owner owns it; we do the same whatever the sysctl says. A second
+ * hard link in a folder someone else can write is refused too: it is how a file of ours
+ * (/etc/shadow, for root) would be planted under that name.
  */
 function checkPlacement(path: string, file: Stats, folder: Stats): void {
   if (!file.isFile()) return;
-  if ((folder.mode & sticky) === 0 || (folder.mode & otherWrite) === 0) return;
   const uid = currentUid();
-  if (file.uid !== uid && file.uid !== folder.uid) {
+  const stickyWorldWritable = (folder.mode & sticky) !== 0 && (folder.mode & otherWrite) !== 0;
+  if (stickyWorldWritable && file.uid !== uid && file.uid !== folder.uid) {
     throw new UnsafeFileError(path, 'foreign-owner', `it belongs to uid ${file.uid} in the sticky world-writable folder ${dirname(path)}, which taskmaster refuses (as the kernel's protected_regular does)`);
   }
-  if (file.nlink > 1) {
-    throw new UnsafeFileError(path, 'hard-linked', `it has ${file.nlink} hard links in the sticky world-writable folder ${dirname(path)}, which taskmaster refuses`);
+  const othersMayWrite = folder.uid !== uid || (folder.mode & groupOrOtherWrite) !== 0;
+  if (file.nlink > 1 && othersMayWrite) {
+    throw new UnsafeFileError(path, 'hard-linked', `it has ${file.nlink} hard links in ${dirname(path)}, a folder others can write, which taskmaster refuses`);
   }
 }
 
