@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'E_TOO_LARGE'
   | 'E_SHUTTING_DOWN'
   | 'E_NOT_RUNNING'
+  | 'E_STDIN_FULL'
   | 'E_NO_SUPERVISOR'
   | 'E_UNAUTHORIZED'
   | 'E_INTERNAL';

@@ -16,13 +16,14 @@ export interface ConfigOverrides {
   readonly socket?: string | undefined;
 }
 
-const topLevelKeys = ['programs', 'logfile', 'logdir', 'socket', 'watch_config', 'logfile_maxbytes', 'logfile_backups', 'log_format', 'log_level', 'http'] as const;
+const topLevelKeys = ['programs', 'logfile', 'logdir', 'socket', 'watch_config', 'logfile_maxbytes', 'logfile_backups', 'logfile_mode', 'log_format', 'log_level', 'http'] as const;
 
 const programKeys = [
   'cmd', 'numprocs', 'umask', 'workingdir', 'autostart', 'autorestart', 'exitcodes',
   'startretries', 'starttime', 'stopsignal', 'stoptime', 'stdout', 'stderr', 'redirect_stderr',
   'env', 'user', 'priority', 'stopasgroup', 'killasgroup',
   'stdout_maxbytes', 'stdout_backups', 'stderr_maxbytes', 'stderr_backups', 'log_timestamps',
+  'logfile_mode',
   ...featureKeys,
 ] as const;
 type ProgramKey = (typeof programKeys)[number];
@@ -44,16 +45,29 @@ const programAliases: Readonly<Record<string, ProgramKey>> = {
 
 const defaultMaxBytes = 50 * 1024 * 1024;
 const defaultBackups = 10;
+/** Output files and the event log are private to their owner unless the config says otherwise. */
+const defaultLogFileMode = 0o600;
 
 const programNamePattern = /^[A-Za-z0-9_.-]+$/;
 
 /** Reads the digits as written, so `022` is octal 022 whether YAML saw 22 or 18. */
-function parseUmask(node: Node, source: string): Parsed<number> {
+function readOctal(node: Node, source: string): number | null {
   const [start, end] = node.range ?? [0, 0];
   const written = source.slice(start, end).trim().replace(/^["']|["']$/g, '');
   const match = /^(?:0o)?([0-7]{1,4})$/.exec(written);
-  if (!match) return bad('expected an octal umask such as 022 or 077');
-  return ok(parseInt(match[1]!, 8));
+  return match ? parseInt(match[1]!, 8) : null;
+}
+
+function parseUmask(node: Node, source: string): Parsed<number> {
+  const umask = readOctal(node, source);
+  return umask === null ? bad('expected an octal umask such as 022 or 077') : ok(umask);
+}
+
+/** Permission bits of a log file: the owner (taskmaster) must be able to write it. */
+function parseFileMode(node: Node, source: string): Parsed<number> {
+  const mode = readOctal(node, source);
+  if (mode === null || mode > 0o777 || (mode & 0o200) === 0) return bad('expected an octal file mode that lets its owner write, such as 0600 or 0640');
+  return ok(mode);
 }
 
 function parseAutorestart(value: unknown): Parsed<AutoRestart> {
@@ -155,6 +169,7 @@ const programDefaults: Omit<ProgramConfig, 'name' | 'cmd' | 'argv'> = {
   stderrMaxBytes: defaultMaxBytes,
   stderrBackups: defaultBackups,
   logTimestamps: false,
+  logFileMode: defaultLogFileMode,
   env: {},
   user: null,
   priority: 999,
@@ -242,6 +257,7 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
   take('stdout_backups', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.stdoutBackups = v as number));
   take('stderr_backups', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.stderrBackups = v as number));
   take('log_timestamps', value(parseBoolean), (v) => (program.logTimestamps = v as boolean));
+  take('logfile_mode', (field) => parseFileMode(field, source), (v) => (program.logFileMode = v));
   take('priority', value((raw) => parseWholeNumber(raw, -999_999)), (v) => (program.priority = v as number));
   take('stopasgroup', value(parseBoolean), (v) => (program.stopAsGroup = v as boolean));
   take('killasgroup', value(parseBoolean), (v) => (program.killAsGroup = v as boolean));
@@ -380,11 +396,15 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
   const watchConfig = setting('watch_config', parseBoolean, false);
   const logFileMaxBytes = setting('logfile_maxbytes', parseSize, defaultMaxBytes);
   const logFileBackups = setting('logfile_backups', (raw) => parseWholeNumber(raw, 0), defaultBackups);
+  const logFileModeNode = settings['logfile_mode'];
+  const logFileModeParsed = logFileModeNode ? parseFileMode(logFileModeNode, text) : ok(defaultLogFileMode);
+  if (!logFileModeParsed.ok && logFileModeNode) issues.add(logFileModeNode, 'logfile_mode', `${logFileModeParsed.expected}, got ${describe(logFileModeNode, text)}`);
+  const logFileMode = logFileModeParsed.ok ? logFileModeParsed.value : defaultLogFileMode;
   const logFormat = setting('log_format', oneOf(['text', 'json'] as const), 'text');
   const logLevel = setting('log_level', oneOf(['debug', 'info', 'warn', 'error'] as const), 'info');
   const http = settings['http'] ? parseHttpListen(settings['http'], issues, text) : null;
 
   if (issues.issues.length > 0) throw new ConfigError(issues.sorted());
   if (!isAbsolute(socket)) throw new Error('socket path must be absolute');
-  return Object.freeze({ file: absoluteFile, logFile, logDir, socket, watchConfig, logFileMaxBytes, logFileBackups, logFormat, logLevel, http, programs });
+  return Object.freeze({ file: absoluteFile, logFile, logDir, socket, watchConfig, logFileMaxBytes, logFileBackups, logFileMode, logFormat, logLevel, http, programs });
 }

@@ -29,6 +29,8 @@ export interface ProgramConfig extends ProgramFeatures {
   readonly stderrMaxBytes: number;
   readonly stderrBackups: number;
   readonly logTimestamps: boolean;
+  /** Permission bits of its output files. */
+  readonly logFileMode: number;
   readonly env: Readonly<Record<string, string>>;
   readonly user: string | null;
   readonly priority: number;
@@ -53,6 +55,8 @@ export interface SupervisorConfig {
   readonly watchConfig: boolean;
   readonly logFileMaxBytes: number;
   readonly logFileBackups: number;
+  /** Permission bits of the event log. */
+  readonly logFileMode: number;
   readonly logFormat: 'text' | 'json';
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The optional TCP listener for the control API. */
@@ -74,6 +78,7 @@ export const spawnKeys = [
   'stderrMaxBytes',
   'stderrBackups',
   'logTimestamps',
+  'logFileMode',
   'port',
   'prestart',
   'env',

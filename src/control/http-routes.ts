@@ -14,6 +14,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_NOT_FOUND: 404,
   E_NOT_RUNNING: 409,
   E_TOO_LARGE: 413,
+  E_STDIN_FULL: 429,
   E_SHUTTING_DOWN: 503,
 };
 

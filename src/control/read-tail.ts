@@ -1,9 +1,40 @@
 import { open } from 'node:fs/promises';
 
-const chunkBytes = 64 * 1024;
+/** A tail never returns more lines than this, whatever `-n` asks. */
+export const maxTailLines = 100_000;
+/** A tail never reads or returns more than this many bytes from the end of a file. */
+export const maxTailBytes = 4 * 1024 * 1024;
+const defaultChunkBytes = 64 * 1024;
 
-/** The last `lines` lines of a file (all of it if shorter), read backwards from the end. */
-export async function readLastLines(path: string, lines: number): Promise<{ text: string; size: number }> {
+export interface TailLimits {
+  readonly maxLines?: number;
+  readonly maxBytes?: number;
+  /** How much is read per step; each step is one short turn of the event loop. */
+  readonly chunkBytes?: number;
+}
+
+export interface TailResult {
+  readonly text: string;
+  /** The file's size when it was read. */
+  readonly size: number;
+}
+
+/** Skips UTF-8 continuation bytes, so a cut in the middle of a line never splits a character. */
+function characterStart(buffer: Buffer, from: number): number {
+  let start = from;
+  while (start < buffer.length && (buffer[start]! & 0xc0) === 0x80) start += 1;
+  return start;
+}
+
+/**
+ * The last `lines` lines of a file (all of it if shorter), read backwards from the end in
+ * chunks, so the work is bounded by the caps and never by the size of the file.
+ */
+export async function readLastLines(path: string, lines: number, limits: TailLimits = {}): Promise<TailResult> {
+  const maxLines = limits.maxLines ?? maxTailLines;
+  const maxBytes = limits.maxBytes ?? maxTailBytes;
+  const chunkBytes = limits.chunkBytes ?? defaultChunkBytes;
+  const wantedLines = Math.min(Math.max(0, Math.floor(lines)), maxLines);
   let handle;
   try {
     handle = await open(path, 'r');
@@ -13,24 +44,43 @@ export async function readLastLines(path: string, lines: number): Promise<{ text
   }
   try {
     const { size } = await handle.stat();
+    if (wantedLines === 0 || size === 0) return { text: '', size };
+    const floor = Math.max(0, size - maxBytes);
+    // Chunks newest first; the text starts after the newline that precedes the wanted lines.
+    const chunks: Buffer[] = [];
     let position = size;
-    let collected = Buffer.alloc(0);
-    let newlines = 0;
-    while (position > 0 && newlines <= lines) {
-      const length = Math.min(chunkBytes, position);
+    let newlinesSeen = 0;
+    let newlinesNeeded = wantedLines;
+    let cutInChunk = -1;
+    while (position > floor && cutInChunk < 0) {
+      const length = Math.min(chunkBytes, position - floor);
       position -= length;
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, position);
-      collected = Buffer.concat([buffer, collected]);
-      newlines = 0;
-      for (const byte of collected) if (byte === 10) newlines += 1;
+      const chunk = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(chunk, 0, length, position);
+      const data = bytesRead === length ? chunk : chunk.subarray(0, bytesRead);
+      // A final newline ends the last line; it does not start another one.
+      if (chunks.length === 0 && data[data.length - 1] === 10) newlinesNeeded += 1;
+      let end = data.length;
+      while (end > 0) {
+        const newline = data.lastIndexOf(10, end - 1);
+        if (newline < 0) break;
+        newlinesSeen += 1;
+        if (newlinesSeen === newlinesNeeded) {
+          cutInChunk = newline + 1;
+          break;
+        }
+        end = newline;
+      }
+      chunks.push(cutInChunk < 0 ? data : data.subarray(cutInChunk));
     }
-    let text = collected.toString('utf8');
-    const parts = text.split('\n');
-    const endsWithNewline = text.endsWith('\n');
-    const wanted = endsWithNewline ? lines + 1 : lines;
-    if (parts.length > wanted) text = parts.slice(parts.length - wanted).join('\n');
-    return { text: lines === 0 ? '' : text, size };
+    chunks.reverse();
+    let collected = Buffer.concat(chunks);
+    if (cutInChunk < 0 && position > 0) {
+      // Cut by the byte cap: start at the first whole line, or mid-line if there is none.
+      const firstNewline = collected.indexOf(10);
+      collected = firstNewline >= 0 && firstNewline < collected.length - 1 ? collected.subarray(firstNewline + 1) : collected.subarray(characterStart(collected, 0));
+    }
+    return { text: collected.toString('utf8'), size };
   } finally {
     await handle.close();
   }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, writeSync } from 'node:fs';
+import { openLogFile } from '../output/open-log-file.js';
 import { rotateFile } from '../output/rotate-file.js';
 import type { LogLevel } from './state-machine.js';
 
@@ -13,6 +13,8 @@ export interface EventLogOptions {
   readonly backups: number;
   readonly format: 'text' | 'json';
   readonly level: LogLevel;
+  /** Permission bits of the file (see openLogFile). */
+  readonly mode: number;
 }
 
 /** What an event is about, for the JSON format. */
@@ -61,8 +63,7 @@ export class EventLog extends EventEmitter {
 
   private open(): void {
     try {
-      mkdirSync(dirname(this.options.path), { recursive: true });
-      this.fd = openSync(this.options.path, 'a', 0o644);
+      this.fd = openLogFile(this.options.path, { mode: this.options.mode });
       this.sizeBytes = fstatSync(this.fd).size;
       this.failed = false;
     } catch (error) {

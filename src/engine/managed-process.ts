@@ -299,6 +299,7 @@ export class ManagedProcess {
       supervisorSocket: this.host.socketPath,
     });
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason };
+    if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
     const child = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {

@@ -22,7 +22,7 @@ export interface OutputHost {
 export type ResolvedOutput =
   | { readonly kind: 'discard' }
   | { readonly kind: 'inherit' }
-  | { readonly kind: 'file'; readonly path: string; readonly maxBytes: number; readonly backups: number };
+  | { readonly kind: 'file'; readonly path: string; readonly maxBytes: number; readonly backups: number; readonly mode: number };
 
 /** Bytes of recent output kept in memory per stream, for tail when there is no file. */
 const ringBytes = 64 * 1024;
@@ -44,7 +44,7 @@ export class ProcessOutput {
     const path = target.kind === 'file' ? target.path : join(this.host.logDir(), `${fullName.replace(':', '-')}.${stream}.log`);
     const maxBytes = stream === 'stdout' ? program.stdoutMaxBytes : program.stderrMaxBytes;
     const backups = stream === 'stdout' ? program.stdoutBackups : program.stderrBackups;
-    return { kind: 'file', path, maxBytes, backups };
+    return { kind: 'file', path, maxBytes, backups, mode: program.logFileMode };
   }
 
   /** Where a stream is written, or null when it is discarded or goes to the supervisor's stdout. */
@@ -92,7 +92,7 @@ export class ProcessOutput {
       });
       return;
     }
-    const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups });
+    const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups, mode: output.mode });
     pumpOutput(source, sink, onChunk, { decorateLine: stamp });
     source.once('close', () => this.host.outputs.release(output.path));
   }

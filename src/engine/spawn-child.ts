@@ -2,7 +2,8 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { ProgramConfig } from '../config/types.js';
-import { lookupUser } from './user-lookup.js';
+import { execAs, type ExecAs } from './privilege-drop.js';
+import { lookupUser, type UserEntry } from './user-lookup.js';
 import { supervisorSocketVariable } from './orphans.js';
 
 export interface SpawnRequest {
@@ -39,7 +40,8 @@ export function childEnvironment(program: ProgramConfig, processName: string, po
   };
 }
 
-export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; reason: string };
+/** A warning is something the event log should say once (a missing setpriv). */
+export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | { ok: false; reason: string };
 
 function isExecutableFile(path: string): 'ok' | 'missing' | 'not-executable' {
   try {
@@ -77,16 +79,13 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const { program, processName } = request;
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
-  let uid: number | undefined;
-  let gid: number | undefined;
+  let user: UserEntry | undefined;
   if (program.user !== null) {
-    const user = lookupUser(program.user);
+    user = lookupUser(program.user);
     if (!user) return { ok: false, reason: `couldn't setuid to ${program.user}: no such user` };
     if (process.getuid?.() !== 0 && process.getuid?.() !== user.uid) {
       return { ok: false, reason: `couldn't setuid to ${program.user}: taskmaster is not running as root` };
     }
-    uid = user.uid;
-    gid = user.gid;
     env['HOME'] = user.home;
     env['USER'] = user.name;
     env['LOGNAME'] = user.name;
@@ -104,21 +103,23 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const resolved = resolveCommand(command ?? '', env['PATH'] ?? '', cwd ?? request.configDir);
   if ('reason' in resolved) return { ok: false, reason: resolved.reason };
 
+  const exec: ExecAs = user === undefined ? { file: resolved.path, args, warning: null } : execAs(user, resolved.path, args);
   const stdio: StdioOptions = ['pipe', request.stdout, request.stderr];
   // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
   const previousUmask = program.umask === null ? null : process.umask(program.umask);
   try {
-    const child = spawn(resolved.path, args, {
-      argv0: command,
+    const child = spawn(exec.file, exec.args, {
+      // Through setpriv the command's argv[0] is its resolved path.
+      ...(exec.file === resolved.path ? { argv0: command } : {}),
       cwd,
       env,
       stdio,
       // A new session makes the child a process group leader, so the whole group can be signalled.
       detached: true,
-      ...(uid === undefined ? {} : { uid }),
-      ...(gid === undefined ? {} : { gid }),
+      ...(exec.uid === undefined ? {} : { uid: exec.uid }),
+      ...(exec.gid === undefined ? {} : { gid: exec.gid }),
     });
-    return { ok: true, child };
+    return { ok: true, child, warning: exec.warning };
   } catch (error) {
     return { ok: false, reason: `couldn't exec ${resolved.path}: ${(error as Error).message}` };
   } finally {

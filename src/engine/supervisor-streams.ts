@@ -1,9 +1,12 @@
-import { truncate } from 'node:fs/promises';
 import type { ActionResult, LogSource, ProcessEventMessage, SupervisorStreams } from '../api/supervisor-api.js';
 import { readLastLines } from '../control/read-tail.js';
 import { TaskmasterError } from '../errors.js';
+import { truncateLogFile } from '../output/open-log-file.js';
 import type { ProcessInfo } from './process-info.js';
 import type { Supervisor } from './supervisor.js';
+
+/** What may wait for a child that does not read its stdin; beyond it, writers get E_STDIN_FULL. */
+export const maxQueuedStdinBytes = 1024 * 1024;
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
@@ -75,6 +78,11 @@ export class LocalStreams implements SupervisorStreams {
   async writeStdin(name: string, data: string): Promise<void> {
     const stdin = this.single(name).stdin;
     if (!stdin || stdin.destroyed) throw new TaskmasterError('E_NOT_RUNNING', `${name} is not running`);
+    const queuedBytes = stdin.writableLength;
+    const dataBytes = Buffer.byteLength(data);
+    if (queuedBytes + dataBytes > maxQueuedStdinBytes) {
+      throw new TaskmasterError('E_STDIN_FULL', `${name} is not reading its stdin: ${queuedBytes} bytes wait for it already and at most ${maxQueuedStdinBytes} may; try again once it reads`, { queuedBytes, dataBytes, maxQueuedStdinBytes });
+    }
     stdin.write(data);
   }
 
@@ -82,14 +90,20 @@ export class LocalStreams implements SupervisorStreams {
     const results: ActionResult[] = [];
     for (const process of this.supervisor.findProcesses([name])) {
       process.output.clear();
+      const problems: string[] = [];
       for (const stream of ['stdout', 'stderr'] as const) {
         const path = process.output.path(stream);
         if (path === null) continue;
         const open = this.supervisor.outputs.get(path);
-        if (open) open.truncateNow();
-        else await truncate(path, 0).catch(() => undefined);
+        try {
+          // A file nobody writes now is opened like an output file, so a planted link is not truncated.
+          if (open) open.truncateNow();
+          else truncateLogFile(path, process.program.logFileMode);
+        } catch (error) {
+          problems.push(`cannot clear ${path}: ${(error as Error).message}`);
+        }
       }
-      results.push({ name: process.fullName, ok: true, state: process.state, message: 'cleared' });
+      results.push({ name: process.fullName, ok: problems.length === 0, state: process.state, message: problems.length === 0 ? 'cleared' : problems.join('; ') });
     }
     return results;
   }

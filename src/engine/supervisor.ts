@@ -30,7 +30,7 @@ const settledAfterStart: readonly ProcessState[] = ['RUNNING', 'FATAL', 'STOPPED
 const settledAfterStop: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL'];
 
 function eventLogOptions(config: SupervisorConfig): EventLogOptions {
-  return { path: config.logFile, maxBytes: config.logFileMaxBytes, backups: config.logFileBackups, format: config.logFormat, level: config.logLevel };
+  return { path: config.logFile, maxBytes: config.logFileMaxBytes, backups: config.logFileBackups, mode: config.logFileMode, format: config.logFormat, level: config.logLevel };
 }
 
 const prefixColours = ['\x1b[36m', '\x1b[33m', '\x1b[32m', '\x1b[35m', '\x1b[34m', '\x1b[96m', '\x1b[93m', '\x1b[92m'];

@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, fstatSync, mkdirSync, openSync, writev } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, writev } from 'node:fs';
+import { openLogFile } from './open-log-file.js';
 import { rotateFile } from './rotate-file.js';
 
 export interface LogFileOptions {
   /** Rotate once the file reaches this size; 0 never rotates. */
   readonly maxBytes: number;
   readonly backups: number;
+  /** Permission bits of the file (see openLogFile). */
+  readonly mode: number;
 }
 
 /** Queued bytes above which writers are asked to pause until 'drain'. */
@@ -55,8 +57,7 @@ export class LogFile extends EventEmitter {
 
   private open(): boolean {
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'a', 0o644);
+      this.fd = openLogFile(this.path, { mode: this.options.mode });
       this.sizeBytes = fstatSync(this.fd).size;
       if (this.failure !== null) {
         this.report('info', `resumed writing ${this.path} (dropped ${this.droppedSinceFailure} bytes while it could not be written)`);
@@ -169,7 +170,7 @@ export class LogFile extends EventEmitter {
       closeSync(this.fd!);
       this.fd = null;
       rotateFile(this.path, this.options.backups);
-      this.fd = openSync(this.path, 'a', 0o644);
+      this.fd = openLogFile(this.path, { mode: this.options.mode });
       this.sizeBytes = 0;
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException);
@@ -194,7 +195,7 @@ export class LogFile extends EventEmitter {
       return;
     }
     if (this.fd !== null) closeSync(this.fd);
-    this.fd = openSync(this.path, 'w', 0o644);
+    this.fd = openLogFile(this.path, { mode: this.options.mode, truncate: true });
     this.sizeBytes = 0;
   }
 

@@ -68,6 +68,23 @@ programs:
     }
   });
 
+  it('makes log files 0600 unless logfile_mode says otherwise, and refuses a mode its owner cannot write', () => {
+    const config = parse(`
+logfile_mode: 0640
+programs:
+  a: { cmd: x }
+  b: { cmd: x, logfile_mode: 0644 }
+`);
+    assert.equal(config.logFileMode, 0o640);
+    assert.equal(config.programs.get('a')!.logFileMode, 0o600);
+    assert.equal(config.programs.get('b')!.logFileMode, 0o644);
+    assert.equal(parse('programs: { a: { cmd: x } }').logFileMode, 0o600);
+    assert.deepEqual(problems('logfile_mode: 0444\nprograms:\n  a: { cmd: x, logfile_mode: 9 }\n'), [
+      'taskmaster.yaml:1:15: logfile_mode: expected an octal file mode that lets its owner write, such as 0600 or 0640, got 0444',
+      'taskmaster.yaml:3:30: programs.a.logfile_mode: expected an octal file mode that lets its owner write, such as 0600 or 0640, got 9',
+    ]);
+  });
+
   it('accepts supervisord names as aliases', () => {
     const program = parse(`
 programs:
