@@ -84,18 +84,6 @@ async function main(): Promise<number> {
   const supervisor = new Supervisor(config, overrides);
   // Before anything spawns: the reaper must know every child Node itself waits for.
   const reaper = startChildReaper(options.subreaper === true, supervisor.log);
-  const recordPath = leftoverRecordPath(config.file);
-  if (recordPath === null) {
-    supervisor.log.warn('cannot keep a record of running processes (no private folder under /run, $XDG_RUNTIME_DIR or the temporary folder): leftovers of a crash will not be found');
-  } else {
-    // Whatever a dead supervisor of this config left is stopped, and its ports freed, before anything starts.
-    const reclaimed = await reclaimLeftovers(recordPath, supervisor.log);
-    if (reclaimed.kind === 'supervisor-alive') {
-      process.stderr.write(`taskmaster: another taskmaster (pid ${reclaimed.pid}) is running ${config.file}; stop it first\n`);
-      supervisor.log.close();
-      return 1;
-    }
-  }
   let server: ControlServer;
   try {
     server = await startControlServer(supervisor, config.socket, config.http);
@@ -109,6 +97,19 @@ async function main(): Promise<number> {
       await server.writePidFile(options.pidfile);
     } catch (error) {
       process.stderr.write(`taskmaster: cannot write pidfile: ${(error as Error).message}\n`);
+      await server.close();
+      supervisor.log.close();
+      return 1;
+    }
+  }
+  const recordPath = leftoverRecordPath(config.file);
+  if (recordPath === null) {
+    supervisor.log.warn('cannot keep a record of running processes (no private folder under /run, $XDG_RUNTIME_DIR or the temporary folder): leftovers of a crash will not be found');
+  } else {
+    // We own the socket now; whatever a dead supervisor of this config left is stopped, and its ports freed, before anything starts.
+    const reclaimed = await reclaimLeftovers(recordPath, supervisor.log);
+    if (reclaimed.kind === 'supervisor-alive') {
+      process.stderr.write(`taskmaster: another taskmaster (pid ${reclaimed.pid}) is running ${config.file}; stop it first\n`);
       await server.close();
       supervisor.log.close();
       return 1;

@@ -119,14 +119,16 @@ export class LeftoverRecordWriter {
     for (const recorded of this.changed) {
       const pid = recorded.snapshot.pid;
       const previous = this.entries.get(recorded);
-      if (previous?.pid === pid) continue;
+      const { program } = recorded;
+      // A reload may change how a running process stops without changing its pid.
+      if (previous?.pid === pid && previous.stopSignal === program.stopSignal && previous.stopTimeMs === program.stopTimeMs
+        && previous.stopAsGroup === program.stopAsGroup && previous.killAsGroup === program.killAsGroup) continue;
       dirty = true;
       const stat = pid === null ? null : readProcStat(pid);
       if (pid === null || stat === null) {
         this.entries.delete(recorded);
         continue;
       }
-      const { program } = recorded;
       this.entries.set(recorded, {
         name: recorded.fullName, program: program.name, pid, startTime: stat.startTime, pgid: stat.pgid,
         stopSignal: program.stopSignal, stopTimeMs: program.stopTimeMs, stopAsGroup: program.stopAsGroup, killAsGroup: program.killAsGroup,
