@@ -117,6 +117,7 @@ async function main(): Promise<number> {
   }
   const record = recordPath === null ? null : new LeftoverRecordWriter(recordPath, config.file, (message) => supervisor.log.warn(message));
   if (record) supervisor.onProcessChange = (process) => record.note(process);
+  if (record && reaper) reaper.onAdoptedChange = (pids) => record.noteAdopted(pids);
   // Nobody may be reading our stderr (a daemon, a closed terminal): never die of EPIPE on it.
   process.stderr.on('error', () => {});
   // Started by --daemon: tell the waiting parent that the socket is up, then cut the channel.

@@ -73,6 +73,8 @@ export class ChildReaper {
   private readonly onSigchld = (): void => this.schedule();
   private readonly known = new Set<number>();
   reaped = 0;
+  /** Told whenever the set of adopted processes changes, so the leftover record can hold them. */
+  onAdoptedChange: ((pids: readonly number[]) => void) | null = null;
 
   constructor(
     private readonly addon: ReaperAddon,
@@ -98,12 +100,15 @@ export class ChildReaper {
   /** Reaps every zombie child that is not Node's; returns the adopted children still running. */
   sweep(): number[] {
     const adopted: number[] = [];
+    const before = this.known.size;
+    let changed = false;
     for (const pid of ownChildren()) {
       if (nodeChildren.has(pid)) continue;
       const stat = readProcStat(pid);
       if (stat === null) continue;
       if (stat.state !== 'Z') {
         adopted.push(pid);
+        if (!this.known.has(pid)) changed = true;
         if (!this.known.has(pid)) this.log.write('info', `adopted pid ${pid}, an orphan of one of our programs' processes`, { event: 'orphan_adopted' });
         this.known.add(pid);
         continue;
@@ -111,10 +116,11 @@ export class ChildReaper {
       const status = this.addon.reapPid(pid);
       if (status === null) continue;
       this.reaped += 1;
-      this.known.delete(pid);
+      changed = this.known.delete(pid) || changed;
       const how = status.signal === null ? `exit status ${status.exitCode}` : `signal ${signalNames.get(status.signal) ?? status.signal}`;
       this.log.write('debug', `reaped orphan pid ${pid} (${how})`, { event: 'orphan_reaped' });
     }
+    if (changed || this.known.size !== before) this.onAdoptedChange?.(adopted);
     return adopted;
   }
 

@@ -94,6 +94,9 @@ export function readLeftoverRecord(path: string): LeftoverRecord | null {
 export class LeftoverRecordWriter {
   private readonly entries = new Map<RecordedProcess, LeftoverEntry>();
   private readonly changed = new Set<RecordedProcess>();
+  /** Orphans adopted as a subreaper: stopped like a program with the defaults should we die. */
+  private adopted = new Map<number, LeftoverEntry>();
+  private adoptedChanged = false;
   private scheduled = false;
   private writing: Promise<void> | null = null;
   private closed = false;
@@ -114,8 +117,24 @@ export class LeftoverRecordWriter {
     setImmediate(() => this.flush());
   }
 
+  noteAdopted(pids: readonly number[]): void {
+    const next = new Map<number, LeftoverEntry>();
+    for (const pid of pids) {
+      const kept = this.adopted.get(pid);
+      const stat = kept ? null : readProcStat(pid);
+      if (kept) next.set(pid, kept);
+      else if (stat) next.set(pid, { name: `adopted:${pid}`, program: '(adopted)', pid, startTime: stat.startTime, pgid: stat.pgid, stopSignal: 'SIGTERM', stopTimeMs: 5_000, stopAsGroup: false, killAsGroup: false });
+    }
+    this.adopted = next;
+    this.adoptedChanged = true;
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
   private refresh(): boolean {
-    let dirty = false;
+    let dirty = this.adoptedChanged;
+    this.adoptedChanged = false;
     for (const recorded of this.changed) {
       const pid = recorded.snapshot.pid;
       const previous = this.entries.get(recorded);
@@ -143,7 +162,7 @@ export class LeftoverRecordWriter {
     // One write at a time; whatever changes meanwhile goes in the next one.
     if (this.writing || this.closed || !this.refresh()) return;
     const record: LeftoverRecord = {
-      version: 1, config: this.configFile, supervisor: this.supervisor, updatedAt: new Date().toISOString(), processes: [...this.entries.values()],
+      version: 1, config: this.configFile, supervisor: this.supervisor, updatedAt: new Date().toISOString(), processes: [...this.entries.values(), ...this.adopted.values()],
     };
     const temporary = `${this.path}.${process.pid}.tmp`;
     this.writing = writeFile(temporary, `${JSON.stringify(record)}\n`, { mode: 0o600 })
@@ -152,6 +171,7 @@ export class LeftoverRecordWriter {
       .finally(() => {
         this.writing = null;
         if (this.changed.size > 0) this.note([...this.changed][0]!);
+        else if (this.adoptedChanged) this.noteAdopted([...this.adopted.keys()]);
       });
   }
 

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { leftoverRecordPath } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
 import { ctl, isAlive, makeTempDir, taskmasterBin, waitFor } from '../helpers.js';
 
@@ -59,24 +60,49 @@ describe('taskmaster as PID 1 of a PID namespace', () => {
 });
 
 describe('taskmaster --subreaper', () => {
+  async function startWithDaemon(dir: string, socketName: string): Promise<{ taskmaster: ChildProcess; exited: Promise<number | null>; daemon: number }> {
+    const pidFile = join(dir, 'daemon.pid');
+    await writeFile(join(dir, 'taskmaster.yaml'), `programs:\n  launcher: { cmd: "sh -c 'sh -c \\"setsid sleep 1000 & echo \\\\$! > ${pidFile}\\"; exec sleep 1000'", starttime: 0 }\n`);
+    const taskmaster = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'taskmaster.yaml'), '--no-shell', '--subreaper', '-s', join(dir, socketName), '-l', join(dir, 'taskmaster.log')], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => taskmaster.once('exit', (code) => resolve(code)));
+    const daemon = Number(await waitFor(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim(), 'the daemon pid'));
+    await waitFor(() => readProcStat(daemon)?.ppid === taskmaster.pid, 'the daemon to be re-parented to taskmaster, not to init');
+    return { taskmaster, exited, daemon };
+  }
+
   it('adopts a daemon that double-forked away from a program, and stops it at shutdown', async () => {
     const dir = await makeTempDir();
-    const socket = join(dir, 'tm.sock');
-    const pidFile = join(dir, 'daemon.pid');
-    await writeFile(join(dir, 'taskmaster.yaml'), `programs:\n  launcher: { cmd: "sh -c 'sh -c \\"sleep 1000 & echo \\\\$! > ${pidFile}\\"; exec sleep 1000'", starttime: 0 }\n`);
-    const taskmaster = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'taskmaster.yaml'), '--no-shell', '--subreaper', '-s', socket, '-l', join(dir, 'taskmaster.log')], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => taskmaster.once('exit', (code) => resolve(code)));
-    let daemon = 0;
+    const { taskmaster, exited, daemon } = await startWithDaemon(dir, 'tm.sock');
     try {
-      daemon = Number(await waitFor(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim(), 'the daemon pid'));
-      await waitFor(() => readProcStat(daemon)?.ppid === taskmaster.pid, 'the daemon to be re-parented to taskmaster, not to init');
       await waitFor(async () => /adopted pid \d+/.test(await readFile(join(dir, 'taskmaster.log'), 'utf8')), 'the adoption in the log');
       taskmaster.kill('SIGTERM');
       assert.equal(await exited, 0);
       assert.ok(!isAlive(daemon), 'the adopted daemon outlived taskmaster');
     } finally {
       if (taskmaster.exitCode === null) taskmaster.kill('SIGKILL');
-      if (daemon > 0 && isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+      if (isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+    }
+  });
+
+  it('records an adopted daemon, so the next taskmaster stops it after a kill -9', async () => {
+    const dir = await makeTempDir();
+    const { taskmaster, exited, daemon } = await startWithDaemon(dir, 'first.sock');
+    let launcher: number | undefined;
+    let second: ChildProcess | undefined;
+    try {
+      launcher = readProcStat(daemon) ? (await waitFor(() => childrenOf(taskmaster.pid!).find((pid) => pid !== daemon), 'the launcher')) : undefined;
+      const recordPath = leftoverRecordPath(join(dir, 'taskmaster.yaml'))!;
+      await waitFor(async () => (await readFile(recordPath, 'utf8').catch(() => '')).includes(`"adopted:${daemon}"`), 'the daemon in the record');
+      taskmaster.kill('SIGKILL');
+      await exited;
+      assert.ok(isAlive(daemon), 'the daemon outlived the crash');
+      second = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'taskmaster.yaml'), '--no-shell', '-s', join(dir, 'second.sock'), '-l', join(dir, 'taskmaster.log')], { stdio: 'ignore' });
+      await waitFor(() => !isAlive(daemon), 'the adopted daemon to be stopped by the next taskmaster');
+      await waitFor(async () => new RegExp(`stopped leftover adopted:${daemon} `).test(await readFile(join(dir, 'taskmaster.log'), 'utf8')), 'one line for the adopted leftover');
+    } finally {
+      second?.kill('SIGTERM');
+      if (taskmaster.exitCode === null) taskmaster.kill('SIGKILL');
+      for (const pid of [daemon, launcher]) if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 });
