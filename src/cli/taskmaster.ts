@@ -102,9 +102,10 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const recordPath = leftoverRecordPath(config.file);
+  // As PID 1 nothing outlives us: the kernel ends the whole namespace when we die.
+  const recordPath = process.pid === 1 ? null : leftoverRecordPath(config.file);
   if (recordPath === null) {
-    supervisor.log.warn('cannot keep a record of running processes (no private folder under /run, $XDG_RUNTIME_DIR or the temporary folder): leftovers of a crash will not be found');
+    if (process.pid !== 1) supervisor.log.warn('cannot keep a record of running processes (no private folder under /run, $XDG_RUNTIME_DIR or the temporary folder): leftovers of a crash will not be found');
   } else {
     // We own the socket now; whatever a dead supervisor of this config left is stopped, and its ports freed, before anything starts.
     const reclaimed = await reclaimLeftovers(recordPath, supervisor.log);

@@ -62,7 +62,7 @@ async function stopLeftover(leftover: Leftover, supervisorPid: number, log: Left
   const { entry } = leftover;
   const startedMs = Date.now();
   if (!(entry.stopAsGroup && signalGroupIfLeaderSame(leftover, entry.stopSignal))) signalIfSame(leftover, entry.pid, entry.stopSignal);
-  // Descendants outside the group get the stop signal too: no group signal reaches them.
+  // Members no group signal reaches get the stop signal themselves: nobody else is left to stop them.
   for (const pid of leftover.pids.slice(1)) if (!entry.stopAsGroup || !isInGroup(pid, entry.pgid)) signalIfSame(leftover, pid, entry.stopSignal);
   const deadlineMs = startedMs + entry.stopTimeMs;
   let alive = await waitUntilGone(leftover, deadlineMs, true);
