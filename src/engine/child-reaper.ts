@@ -100,7 +100,6 @@ export class ChildReaper {
   /** Reaps every zombie child that is not Node's; returns the adopted children still running. */
   sweep(): number[] {
     const adopted: number[] = [];
-    const before = this.known.size;
     let changed = false;
     for (const pid of ownChildren()) {
       if (nodeChildren.has(pid)) continue;
@@ -108,9 +107,11 @@ export class ChildReaper {
       if (stat === null) continue;
       if (stat.state !== 'Z') {
         adopted.push(pid);
-        if (!this.known.has(pid)) changed = true;
-        if (!this.known.has(pid)) this.log.write('info', `adopted pid ${pid}, an orphan of one of our programs' processes`, { event: 'orphan_adopted' });
-        this.known.add(pid);
+        if (!this.known.has(pid)) {
+          changed = true;
+          this.known.add(pid);
+          this.log.write('info', `adopted pid ${pid}, an orphan of one of our programs' processes`, { event: 'orphan_adopted' });
+        }
         continue;
       }
       const status = this.addon.reapPid(pid);
@@ -120,7 +121,7 @@ export class ChildReaper {
       const how = status.signal === null ? `exit status ${status.exitCode}` : `signal ${signalNames.get(status.signal) ?? status.signal}`;
       this.log.write('debug', `reaped orphan pid ${pid} (${how})`, { event: 'orphan_reaped' });
     }
-    if (changed || this.known.size !== before) this.onAdoptedChange?.(adopted);
+    if (changed) this.onAdoptedChange?.(adopted);
     return adopted;
   }
 
