@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cp, symlink } from 'node:fs/promises';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { leftoverRecordPath } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
-import { ctl, isAlive, makeTempDir, taskmasterBin, waitFor } from '../helpers.js';
+import { ctl, isAlive, makeTempDir, repoRoot, run, taskmasterBin, waitFor } from '../helpers.js';
 
 /** The children of a process, from every thread's list. */
 function childrenOf(pid: number): number[] {
@@ -104,5 +105,24 @@ describe('taskmaster --subreaper', () => {
       if (taskmaster.exitCode === null) taskmaster.kill('SIGKILL');
       for (const pid of [daemon, launcher]) if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
+  });
+});
+
+describe('taskmaster without its reaper addon', () => {
+  it('warns at start and says what to do, then supervises as before', async () => {
+    // A copy of the compiled program without build/: as after a failed node-gyp build.
+    const install = await makeTempDir();
+    await cp(join(repoRoot, 'dist', 'src'), join(install, 'dist', 'src'), { recursive: true });
+    await cp(join(repoRoot, 'package.json'), join(install, 'package.json'));
+    await symlink(join(repoRoot, 'node_modules'), join(install, 'node_modules'));
+    const dir = await makeTempDir();
+    await writeFile(join(dir, 'taskmaster.yaml'), 'programs:\n  quick: { cmd: "true", autorestart: never, starttime: 0 }\n');
+    const socket = join(dir, 'tm.sock');
+    const result = run(process.execPath, [join(install, 'dist', 'src', 'cli', 'taskmaster.js'), '-c', join(dir, 'taskmaster.yaml'), '--no-shell', '--subreaper', '-s', socket, '-l', join(dir, 'taskmaster.log')]);
+    await waitFor(async () => /exited: quick/.test(await readFile(join(dir, 'taskmaster.log'), 'utf8').catch(() => '')), 'the program to run and exit');
+    assert.equal((await ctl(socket, 'shutdown')).code, 0);
+    const { code, stderr } = await result;
+    assert.equal(code, 0);
+    assert.match(stderr, /warning: taskmaster was asked to be a subreaper \(--subreaper\) but cannot load its reaper addon .*Rebuild it with `npm rebuild`/);
   });
 });
