@@ -13,6 +13,9 @@ const needsInstall =
   !existsSync(installedMarker) || statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs;
 if (needsInstall) {
   execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+} else if (!existsSync(join(root, 'build', 'Release', 'taskmaster_reaper.node'))) {
+  // npm ci builds the addon (package.json's install script); a tree installed before it did not.
+  execFileSync(npm, ['run', 'install', '--silent'], { cwd: root, stdio: 'inherit' });
 }
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], {
   cwd: root,

@@ -9,7 +9,9 @@ import { VERSION } from '../version.js';
 import { localApi, startControlServer, type ControlServer } from '../control/control-server.js';
 import { runShell } from '../control/shell.js';
 import { daemonize } from './daemonize.js';
-import { killOrphans } from '../engine/orphans.js';
+import { reclaimLeftovers } from '../engine/orphans.js';
+import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
+import { startChildReaper } from '../engine/child-reaper.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
 
@@ -23,10 +25,11 @@ Options:
       --no-shell       run without the interactive shell, logging events to stderr
   -d, --daemon         detach into the background
       --pidfile PATH   write the supervisor's pid to PATH
+      --subreaper      adopt and reap what programs' processes orphan (double-forking daemons)
   -h, --help           show this help
   -v, --version        show the version
 
-Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits.`;
+Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits 0.`;
 
 async function main(): Promise<number> {
   let options;
@@ -40,6 +43,7 @@ async function main(): Promise<number> {
         'no-shell': { type: 'boolean' },
         daemon: { type: 'boolean', short: 'd' },
         pidfile: { type: 'string' },
+        subreaper: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -78,6 +82,8 @@ async function main(): Promise<number> {
   }
 
   const supervisor = new Supervisor(config, overrides);
+  // Before anything spawns: the reaper must know every child Node itself waits for.
+  const reaper = startChildReaper(options.subreaper === true, supervisor.log);
   let server: ControlServer;
   try {
     server = await startControlServer(supervisor, config.socket, config.http);
@@ -96,11 +102,23 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  // We own the socket now, so whatever still carries it was left by a supervisor that died.
-  const orphans = killOrphans(config.socket);
-  if (orphans.length > 0) {
-    supervisor.log.warn(`killed ${orphans.length} process${orphans.length === 1 ? '' : 'es'} left behind by a previous taskmaster on ${config.socket}: ${orphans.join(', ')}`, { event: 'orphans_killed' });
+  // As PID 1 nothing outlives us: the kernel ends the whole namespace when we die.
+  const recordPath = process.pid === 1 ? null : leftoverRecordPath(config.file);
+  if (recordPath === null) {
+    if (process.pid !== 1) supervisor.log.warn('cannot keep a record of running processes (no private folder under /run, $XDG_RUNTIME_DIR or the temporary folder): leftovers of a crash will not be found');
+  } else {
+    // We own the socket now; whatever a dead supervisor of this config left is stopped, and its ports freed, before anything starts.
+    const reclaimed = await reclaimLeftovers(recordPath, supervisor.log);
+    if (reclaimed.kind === 'supervisor-alive') {
+      process.stderr.write(`taskmaster: another taskmaster (pid ${reclaimed.pid}) is running ${config.file}; stop it first\n`);
+      await server.close();
+      supervisor.log.close();
+      return 1;
+    }
   }
+  const record = recordPath === null ? null : new LeftoverRecordWriter(recordPath, config.file, (message) => supervisor.log.warn(message));
+  if (record) supervisor.onProcessChange = (process) => record.note(process);
+  if (record && reaper) reaper.onAdoptedChange = (pids) => record.noteAdopted(pids);
   // Nobody may be reading our stderr (a daemon, a closed terminal): never die of EPIPE on it.
   process.stderr.on('error', () => {});
   // Started by --daemon: tell the waiting parent that the socket is up, then cut the channel.
@@ -163,6 +181,10 @@ async function main(): Promise<number> {
   }
   await finished;
   watcher?.close();
+  // Adopted orphans outlive no supervisor; as PID 1 the kernel would kill them anyway.
+  await reaper?.stopAdopted(5_000);
+  reaper?.close();
+  await record?.close();
   await server.close();
   return 0;
 }

@@ -4,7 +4,6 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { ProgramConfig } from '../config/types.js';
 import { execAs, type ExecAs } from './privilege-drop.js';
 import { lookupUser, type UserEntry } from './user-lookup.js';
-import { supervisorSocketVariable } from './orphans.js';
 
 export interface SpawnRequest {
   readonly program: ProgramConfig;
@@ -15,9 +14,12 @@ export interface SpawnRequest {
   readonly stderr: 'ignore' | 'pipe';
   /** The port given to the process as PORT and in place of `{port}` in its command. */
   readonly port: number | null;
-  /** The supervisor's socket, left in the child's environment to find it again after a crash. */
+  /** The supervisor's socket, given to the child so that taskmasterctl run by it finds its supervisor. */
   readonly supervisorSocket: string;
 }
+
+/** Tells a child's own taskmasterctl where its supervisor listens; leftovers are found by the record, not by it. */
+const supervisorSocketVariable = 'TASKMASTER_SOCKET';
 
 /** Ours merged with the program's, computed once per program config (configs are frozen). */
 const baseEnvironments = new WeakMap<ProgramConfig, Readonly<Record<string, string | undefined>>>();

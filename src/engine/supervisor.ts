@@ -67,6 +67,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   private readonly host: ProcessHost;
   private readonly features: FeatureRuntime;
   private readonly ports = new PortAllocator();
+  /** Called on every state or pid change of a process, before anything else; keeps the leftover record. */
+  onProcessChange: ((process: ManagedProcess) => void) | null = null;
 
   constructor(
     config: SupervisorConfig,
@@ -87,6 +89,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       socketPath: config.socket,
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
+        this.onProcessChange?.(process);
         this.features.onStateChange(process, previous);
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;

@@ -134,7 +134,7 @@ programs:
     }
   });
 
-  it('kills what a crashed supervisor left behind when the next one starts on its socket', async () => {
+  it('stops what a crashed supervisor left behind when the next one starts on its config', async () => {
     const dir = await makeTempDir();
     const first = await RunningTaskmaster.start(`
 programs:
@@ -154,7 +154,7 @@ programs:
 `, dir);
     try {
       await waitFor(() => !isAlive(pid!) && !isAlive(grandchild), 'the orphans to be killed');
-      assert.match(await second.log(), /WARN killed 2 processes left behind by a previous taskmaster on .*tm\.sock: /);
+      assert.match(await second.log(), /WARN taskmaster pid \d+ died without stopping its programs: stopping 2 processes it left before starting anything/);
     } finally {
       await second.stop();
       // Should the feature fail, the test still leaves nothing behind.
