@@ -142,7 +142,7 @@ async function main(): Promise<number> {
     ? watchConfigFile(
         config.file,
         () => {
-          supervisor.log.info(`config file ${config.file} changed and has been quiet for ${configQuietMs} ms, reloading`);
+          supervisor.log.info(`config file ${config.file} changed, reloading after ${configQuietMs} ms without writes`);
           void supervisor.reload();
         },
         (error) => supervisor.log.warn(`cannot watch config file: ${error.message}`),
