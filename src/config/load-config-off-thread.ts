@@ -5,7 +5,7 @@ import type { ConfigVersion } from './read-config-file.js';
 import type { ProgramConfig, SupervisorConfig } from './types.js';
 
 /** How long a parse may take, and how much memory it may use, before it counts as failed. */
-export const offThreadLimits = { timeoutMs: 60_000, maxHeapMb: 2048 } as const;
+export const offThreadLimits = { timeoutMs: 120_000, maxHeapMb: 2048 } as const;
 
 type WorkerReply =
   | { ok: true; config: SupervisorConfig; version: ConfigVersion }
