@@ -37,6 +37,7 @@ describe('configs that pass --check cannot hurt a running supervisor', () => {
     const checked = await check(fifo);
     assert.equal(checked.code, 1);
     assert.equal(checked.stderr.trim(), `${fifo}:1:1: Cannot read config: it is a FIFO, expected a regular file`);
+    assert.equal((await check(dir)).stderr.trim(), `${dir}:1:1: Cannot read config: it is a folder, expected a regular file`);
 
     const tm = await RunningTaskmaster.start('programs:\n  a: { cmd: "sleep 1000", starttime: 0 }\n');
     try {
