@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
+import { configQuietMs, watchConfigFile } from '../config/watch-config-file.js';
 import { Supervisor } from '../engine/supervisor.js';
 import { VERSION } from '../version.js';
 import { localApi, startControlServer, type ControlServer } from '../control/control-server.js';
@@ -157,20 +156,16 @@ async function main(): Promise<number> {
     supervisor.reopenLogs();
   });
 
-  let watcher: FSWatcher | undefined;
-  if (config.watchConfig) {
-    let pending: NodeJS.Timeout | undefined;
-    // Editors replace the file or write it in steps: watch its folder and let writes settle.
-    watcher = watch(dirname(config.file), (_event, filename) => {
-      if (filename !== basename(config.file)) return;
-      clearTimeout(pending);
-      pending = setTimeout(() => {
-        supervisor.log.info(`config file ${config.file} changed, reloading`);
-        void supervisor.reload();
-      }, 200);
-    });
-    watcher.on('error', (error) => supervisor.log.warn(`cannot watch config file: ${error.message}`));
-  }
+  const watcher = config.watchConfig
+    ? watchConfigFile(
+        config.file,
+        () => {
+          supervisor.log.info(`config file ${config.file} changed, reloading after ${configQuietMs} ms without writes`);
+          void supervisor.reload();
+        },
+        (error) => supervisor.log.warn(`cannot watch config file: ${error.message}`),
+      )
+    : undefined;
 
   supervisor.startAutostart();
   if (useShell) {

@@ -22,23 +22,38 @@ export function checkDependencies(programs: ReadonlyMap<string, ProgramConfig>):
   }
   const state = new Map<string, 'visiting' | 'done'>();
   const reported = new Set<string>();
-  const visit = (name: string, path: string[]): void => {
-    if (state.get(name) === 'done') return;
-    if (state.get(name) === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(name)), name];
-      const key = [...cycle].slice(0, -1).sort().join(',');
-      if (!reported.has(key)) {
-        reported.add(key);
-        problems.push({ program: cycle[0]!, message: `dependency cycle: ${cycle.join(' -> ')}` });
-      }
-      return;
-    }
+  // Iterative depth-first search: a long chain of depends_on must not overflow the stack.
+  const path: string[] = [];
+  const next: Array<Iterator<string>> = [];
+  const enter = (name: string): void => {
     state.set(name, 'visiting');
-    for (const dependency of programs.get(name)?.dependsOn ?? []) {
-      if (programs.has(dependency.name) && dependency.name !== name) visit(dependency.name, [...path, name]);
-    }
-    state.set(name, 'done');
+    path.push(name);
+    const targets = (programs.get(name)?.dependsOn ?? []).map((dependency) => dependency.name);
+    next.push(targets.filter((target) => programs.has(target) && target !== name)[Symbol.iterator]());
   };
-  for (const name of programs.keys()) visit(name, []);
+  for (const root of programs.keys()) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (next.length > 0) {
+      const step = next[next.length - 1]!.next();
+      if (step.done) {
+        state.set(path.pop()!, 'done');
+        next.pop();
+        continue;
+      }
+      const target = step.value;
+      if (state.get(target) === 'done') continue;
+      if (state.get(target) === 'visiting') {
+        const cycle = [...path.slice(path.indexOf(target)), target];
+        const key = [...cycle].slice(0, -1).sort().join(',');
+        if (!reported.has(key)) {
+          reported.add(key);
+          problems.push({ program: cycle[0]!, message: `dependency cycle: ${cycle.join(' -> ')}` });
+        }
+        continue;
+      }
+      enter(target);
+    }
+  }
   return problems;
 }

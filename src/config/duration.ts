@@ -10,5 +10,14 @@ export function parseDurationMs(value: unknown): number | undefined {
   if (!match) return undefined;
   const amount = Number(match[1]);
   const unit = match[2] ?? 's';
-  return Math.round(amount * (unitMs[unit] ?? 1000));
+  const ms = Math.round(amount * (unitMs[unit] ?? 1000));
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Writes milliseconds the way a config would, for messages: `576h`, `90s`, `250ms`. */
+export function formatDurationMs(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0 && ms > 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }

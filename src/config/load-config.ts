@@ -1,16 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigError } from './config-error.js';
 import { parseConfig, type ConfigOverrides } from './parse-config.js';
+import { readConfigFile, type ConfigVersion } from './read-config-file.js';
 import type { SupervisorConfig } from './types.js';
+
+/** Reads and parses a config file, with the version (hash, size) of the bytes it read. */
+export async function loadConfigVersion(file: string, overrides: ConfigOverrides = {}): Promise<{ config: SupervisorConfig; version: ConfigVersion }> {
+  const { text, version } = await readConfigFile(file);
+  return { config: parseConfig(text, file, overrides), version };
+}
 
 /** Reads and parses a config file; an unreadable file is a ConfigError like any other problem. */
 export async function loadConfig(file: string, overrides: ConfigOverrides = {}): Promise<SupervisorConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError([{ file, line: 1, column: 1, keyPath: '', message: `Cannot read config: ${reason}` }]);
-  }
-  return parseConfig(text, file, overrides);
+  return (await loadConfigVersion(file, overrides)).config;
 }

@@ -4,9 +4,12 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAM
 import { ConfigError } from './config-error.js';
 import { bad, describe, IssueList, ok, parseBoolean, parseDuration, parseSize, parseWholeNumber, scalarOf, type Parsed } from './yaml-values.js';
 import { checkDependencies } from './check-dependencies.js';
+import { checkTotals } from './check-totals.js';
 import { defaultSocketPath } from './default-socket.js';
 import { didYouMean } from './did-you-mean.js';
+import { configLimits } from './limits.js';
 import { featureKeys, noFeatures, parseFeatures } from './parse-features.js';
+import { findDuplicateKeys } from './unique-keys.js';
 import { splitShellWords } from './shell-words.js';
 import { parseSignal } from './signals.js';
 import type { AutoRestart, HttpListenConfig, OutputTarget, ProgramConfig, SupervisorConfig } from './types.js';
@@ -198,7 +201,10 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
       issues.add(fieldKey, keyPath, `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
       continue;
     }
-    if (fields.has(key)) {
+    const earlier = fields.get(key);
+    // The same spelling twice is already reported as a duplicate key.
+    if (earlier?.keyPath === keyPath) continue;
+    if (earlier) {
       issues.add(fieldKey, keyPath, `${key} is set twice (${written} is another name for it)`);
       continue;
     }
@@ -239,13 +245,13 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
   }
 
   const value = (parse: (value: unknown) => Parsed<unknown>) => (field: Node) => parse(scalarOf(field));
-  take('numprocs', value((raw) => parseWholeNumber(raw, 1)), (v) => (program.numprocs = v as number));
+  take('numprocs', value((raw) => parseWholeNumber(raw, 1, configLimits.maxNumprocs)), (v) => (program.numprocs = v as number));
   take('umask', (field) => parseUmask(field, source), (v) => (program.umask = v));
   take('workingdir', value((raw) => (typeof raw === 'string' && raw !== '' ? ok(resolve(baseDir, raw)) : bad('expected a folder path'))), (v) => (program.workingDir = v as string));
   take('autostart', value(parseBoolean), (v) => (program.autostart = v as boolean));
   take('autorestart', value(parseAutorestart), (v) => (program.autorestart = v as AutoRestart));
   take('exitcodes', parseExitCodes, (v) => (program.exitCodes = v));
-  take('startretries', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.startRetries = v as number));
+  take('startretries', value((raw) => parseWholeNumber(raw, 0, configLimits.maxRetries)), (v) => (program.startRetries = v as number));
   take('starttime', value(parseDuration), (v) => (program.startTimeMs = v as number));
   take('stopsignal', value((raw) => { const signal = parseSignal(raw); return signal ? ok(signal) : bad('expected a signal such as TERM, SIGUSR1 or 15'); }), (v) => (program.stopSignal = v as NodeJS.Signals));
   take('stoptime', value(parseDuration), (v) => (program.stopTimeMs = v as number));
@@ -254,11 +260,11 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
   take('redirect_stderr', value(parseBoolean), (v) => (program.redirectStderr = v as boolean));
   take('stdout_maxbytes', value(parseSize), (v) => (program.stdoutMaxBytes = v as number));
   take('stderr_maxbytes', value(parseSize), (v) => (program.stderrMaxBytes = v as number));
-  take('stdout_backups', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.stdoutBackups = v as number));
-  take('stderr_backups', value((raw) => parseWholeNumber(raw, 0)), (v) => (program.stderrBackups = v as number));
+  take('stdout_backups', value((raw) => parseWholeNumber(raw, 0, configLimits.maxBackups)), (v) => (program.stdoutBackups = v as number));
+  take('stderr_backups', value((raw) => parseWholeNumber(raw, 0, configLimits.maxBackups)), (v) => (program.stderrBackups = v as number));
   take('log_timestamps', value(parseBoolean), (v) => (program.logTimestamps = v as boolean));
   take('logfile_mode', (field) => parseFileMode(field, source), (v) => (program.logFileMode = v));
-  take('priority', value((raw) => parseWholeNumber(raw, -999_999)), (v) => (program.priority = v as number));
+  take('priority', value((raw) => parseWholeNumber(raw, -configLimits.maxPriority, configLimits.maxPriority)), (v) => (program.priority = v as number));
   take('stopasgroup', value(parseBoolean), (v) => (program.stopAsGroup = v as boolean));
   take('killasgroup', value(parseBoolean), (v) => (program.killAsGroup = v as boolean));
   take('user', value((raw) => (typeof raw === 'string' || typeof raw === 'number') && String(raw) !== '' ? ok(String(raw)) : bad('expected a user name or uid')), (v) => (program.user = v as string));
@@ -329,7 +335,8 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
   const baseDir = dirname(absoluteFile);
   const lineCounter = new LineCounter();
   const issues = new IssueList(file, lineCounter);
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The library's own unique-key check is quadratic; findDuplicateKeys does the same job in one pass.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   for (const error of document.errors) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     issues.issues.push({ file, line, column: col, keyPath: '', message: error.message.split('\n')[0] ?? error.message });
@@ -337,6 +344,10 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
   if (issues.issues.length > 0) throw new ConfigError(issues.issues);
 
   const root = document.contents as Node | null;
+  for (const duplicate of findDuplicateKeys(root, text)) {
+    const first = lineCounter.linePos(duplicate.first.range?.[0] ?? 0);
+    issues.add(duplicate.node, duplicate.keyPath, `set twice (first at line ${first.line}, column ${first.col}): keys must be unique`);
+  }
   const programs = new Map<string, ProgramConfig>();
   const settings: Record<string, Node> = {};
   if (!isMap(root)) {
@@ -364,9 +375,11 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
   } else if (programsNode && scalarOf(programsNode) !== null) {
     issues.add(programsNode, 'programs', `expected a mapping of program names to settings, got ${describe(programsNode, text)}`);
   }
+  for (const problem of checkTotals(programs)) issues.add(programsNode, 'programs', problem);
 
+  const programPairs = new Map(isMap(programsNode) ? programsNode.items.map((pair) => [String(scalarOf(pair.key as Node)), pair] as const) : []);
   for (const problem of checkDependencies(programs)) {
-    const programPair = isMap(programsNode) ? programsNode.items.find((pair) => String(scalarOf(pair.key as Node)) === problem.program) : undefined;
+    const programPair = programPairs.get(problem.program);
     const programNode = programPair?.value as Node | undefined;
     const dependsPair = isMap(programNode) ? programNode.items.find((pair) => String(scalarOf(pair.key as Node)) === 'depends_on') : undefined;
     issues.add((dependsPair?.key as Node | undefined) ?? (programPair?.key as Node | undefined), `programs.${problem.program}.depends_on`, problem.message);
@@ -395,7 +408,7 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
     choices.includes(value as T) ? ok(value as T) : bad(`expected ${choices.join(', ')}`);
   const watchConfig = setting('watch_config', parseBoolean, false);
   const logFileMaxBytes = setting('logfile_maxbytes', parseSize, defaultMaxBytes);
-  const logFileBackups = setting('logfile_backups', (raw) => parseWholeNumber(raw, 0), defaultBackups);
+  const logFileBackups = setting('logfile_backups', (raw) => parseWholeNumber(raw, 0, configLimits.maxBackups), defaultBackups);
   const logFileModeNode = settings['logfile_mode'];
   const logFileModeParsed = logFileModeNode ? parseFileMode(logFileModeNode, text) : ok(defaultLogFileMode);
   if (!logFileModeParsed.ok && logFileModeNode) issues.add(logFileModeNode, 'logfile_mode', `${logFileModeParsed.expected}, got ${describe(logFileModeNode, text)}`);

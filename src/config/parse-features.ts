@@ -14,6 +14,7 @@ import {
   type Probe,
   type ProgramFeatures,
 } from './types.js';
+import { configLimits } from './limits.js';
 import { bad, describe, ok, parseBoolean, parseDuration, parseWholeNumber, scalarOf, type IssueList, type Parsed } from './yaml-values.js';
 
 export interface FeatureContext {
@@ -71,6 +72,7 @@ function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Pa
   return fallback;
 }
 
+const probeInterval = (value: unknown): Parsed<number> => parseDuration(value, configLimits.minProbeIntervalMs);
 const text = (value: unknown): Parsed<string> => (typeof value === 'string' && value.trim() !== '' ? ok(value) : bad('expected a non-empty string'));
 const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): Parsed<T> =>
   choices.includes(value as T) ? ok(value as T) : bad(`expected ${choices.join(', ')}`);
@@ -107,9 +109,9 @@ function parseHealthcheck(node: Node, keyPath: string, context: FeatureContext):
   const probe = parseProbe(fields, node, keyPath, context);
   const check: HealthcheckConfig = {
     probe: probe ?? { kind: 'cmd', cmd: 'true' },
-    intervalMs: readField(fields, 'interval', parseDuration, 30_000, context),
+    intervalMs: readField(fields, 'interval', probeInterval, 30_000, context),
     timeoutMs: readField(fields, 'timeout', parseDuration, 30_000, context),
-    retries: readField(fields, 'retries', (raw) => parseWholeNumber(raw, 1), 3, context),
+    retries: readField(fields, 'retries', (raw) => parseWholeNumber(raw, 1, configLimits.maxRetries), 3, context),
     startPeriodMs: readField(fields, 'start_period', parseDuration, 0, context),
     onUnhealthy: readField(fields, 'on_unhealthy', oneOf(['restart', 'ignore'] as const), 'restart', context),
   };
@@ -230,7 +232,7 @@ export function parseFeatures(fields: Fields, context: FeatureContext): ProgramF
     if (!probe) return null;
     return {
       probe,
-      intervalMs: readField(readyFields, 'interval', parseDuration, 500, context),
+      intervalMs: readField(readyFields, 'interval', probeInterval, 500, context),
       timeoutMs: readField(readyFields, 'timeout', parseDuration, 5000, context),
     };
   });

@@ -1,7 +1,8 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import { parseByteSize } from './byte-size.js';
+import { formatByteSize, parseByteSize } from './byte-size.js';
 import type { ConfigIssue } from './config-error.js';
-import { parseDurationMs } from './duration.js';
+import { formatDurationMs, parseDurationMs } from './duration.js';
+import { configLimits } from './limits.js';
 
 /** What one field parser returns: the value, or what was expected. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -45,19 +46,26 @@ export function parseBoolean(value: unknown): Parsed<boolean> {
   return bad('expected true or false');
 }
 
-export function parseWholeNumber(value: unknown, minimum: number): Parsed<number> {
+export function parseWholeNumber(value: unknown, minimum: number, maximum = Number.MAX_SAFE_INTEGER): Parsed<number> {
   const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof number === 'number' && Number.isInteger(number) && number >= minimum) return ok(number);
-  return bad(`expected a whole number >= ${minimum}`);
+  if (typeof number === 'number' && Number.isSafeInteger(number) && number >= minimum && number <= maximum) return ok(number);
+  return bad(maximum === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${minimum}` : `expected a whole number from ${minimum} to ${maximum}`);
 }
 
-export function parseDuration(value: unknown): Parsed<number> {
+/** A duration within what a timer can hold (configLimits.maxDurationMs), and at least `minimumMs`. */
+export function parseDuration(value: unknown, minimumMs = 0): Parsed<number> {
   const ms = parseDurationMs(value);
-  return ms === undefined ? bad('expected a duration such as 10, 500ms, 10s or 5m') : ok(ms);
+  const { maxDurationMs } = configLimits;
+  if (ms === undefined) return bad('expected a duration such as 10, 500ms, 10s or 5m');
+  if (ms > maxDurationMs) return bad(`expected a duration of at most ${formatDurationMs(maxDurationMs)} (24 days)`);
+  if (ms < minimumMs) return bad(`expected a duration of at least ${formatDurationMs(minimumMs)}`);
+  return ok(ms);
 }
 
 export function parseSize(value: unknown): Parsed<number> {
   const bytes = parseByteSize(value);
-  return bytes === undefined ? bad('expected a size such as 1048576, 512KB or 50MB') : ok(bytes);
+  if (bytes === undefined) return bad('expected a size such as 1048576, 512KB or 50MB');
+  if (bytes > configLimits.maxFileBytes) return bad(`expected a size of at most ${formatByteSize(configLimits.maxFileBytes)}`);
+  return ok(bytes);
 }
 

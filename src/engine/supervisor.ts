@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import type { ActionResult, ProcessEventMessage, ProgramSummary, ReloadResult, SupervisorApi } from '../api/supervisor-api.js';
 import { ConfigError, formatIssue } from '../config/config-error.js';
 import { diffConfigs, type ConfigDiff } from '../config/config-diff.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfigOffThread } from '../config/load-config-off-thread.js';
+import { describeVersion, type ConfigVersion } from '../config/read-config-file.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
 import { parseSignal } from '../config/signals.js';
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
@@ -318,9 +319,10 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     return process.pid;
   }
 
-  private async readConfig(): Promise<{ config: SupervisorConfig } | { errors: string[] }> {
+  private async readConfig(): Promise<{ config: SupervisorConfig; version: ConfigVersion } | { errors: string[] }> {
     try {
-      return { config: await loadConfig(this.configuration.file, this.overrides) };
+      // Parsed in a worker thread: a big file must not stall supervision while it parses.
+      return await loadConfigOffThread(this.configuration.file, this.overrides);
     } catch (error) {
       if (error instanceof ConfigError) return { errors: error.issues.map(formatIssue) };
       return { errors: [(error as Error).message] };
@@ -349,7 +351,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     }
     const next = read.config;
     const diff = diffConfigs(this.configuration, next);
-    this.log.info(`reload: ${summarizeDiff(diff)}`);
+    this.log.info(`reload: ${summarizeDiff(diff)} (applied config ${describeVersion(read.version)})`);
     this.log.reopen(eventLogOptions(next));
     this.configuration = next;
     const work: Promise<unknown>[] = [];

@@ -198,7 +198,7 @@ describe('taskmaster command line', () => {
       assert.equal(ok.code, 0);
       const rejected = await run(process.execPath, [taskmasterBin, '-c', bad, '--check']);
       assert.equal(rejected.code, 1);
-      assert.equal(rejected.stderr.trim(), `${bad}:4:15: programs.a.numprocs: expected a whole number >= 1, got -3`);
+      assert.equal(rejected.stderr.trim(), `${bad}:4:15: programs.a.numprocs: expected a whole number from 1 to 1000, got -3`);
       const missing = await run(process.execPath, [taskmasterBin, '-c', join(dir, 'none.yaml'), '--check']);
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /Cannot read config: no such file/);

@@ -101,7 +101,7 @@ programs:
   extra: { cmd: "sleep 1", numprocs: zero }
 `);
       tm.child.kill('SIGHUP');
-      const log = await tm.waitForLog(/reload rejected, nothing changed: .*programs\.extra\.numprocs: expected a whole number >= 1, got zero/);
+      const log = await tm.waitForLog(/reload rejected, nothing changed: .*programs\.extra\.numprocs: expected a whole number from 1 to 1000, got zero/);
       assert.match(log, /taskmaster\.yaml:4:\d+: programs\.extra\.numprocs/);
       const viaCtl = await ctl(tm.socket, 'reload');
       assert.equal(viaCtl.code, 1);

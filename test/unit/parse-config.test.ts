@@ -137,7 +137,7 @@ programs:
     comand: "sleep 2"
 `);
     assert.deepEqual(found, [
-      'taskmaster.yaml:4:15: programs.web.numprocs: expected a whole number >= 1, got -3',
+      'taskmaster.yaml:4:15: programs.web.numprocs: expected a whole number from 1 to 1000, got -3',
       'taskmaster.yaml:5:17: programs.web.stopsignal: expected a signal such as TERM, SIGUSR1 or 15, got BOGUS',
       'taskmaster.yaml:6:18: programs.web.autorestart: expected always, never, unexpected, true or false, got sometimes',
       'taskmaster.yaml:7:3: programs.worker: cmd is required (the command to run)',

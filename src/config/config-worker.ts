@@ -1,0 +1,14 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConfigError } from './config-error.js';
+import { loadConfigVersion } from './load-config.js';
+import type { ConfigOverrides } from './parse-config.js';
+
+/** Worker entry: reads, parses and validates one config, then posts the result or the issues. */
+const { file, overrides } = workerData as { file: string; overrides: ConfigOverrides };
+loadConfigVersion(file, overrides).then(
+  ({ config, version }) => parentPort?.postMessage({ ok: true, config, version }),
+  (error: unknown) => {
+    if (error instanceof ConfigError) parentPort?.postMessage({ ok: false, issues: error.issues });
+    else parentPort?.postMessage({ ok: false, message: (error as Error)?.message ?? String(error) });
+  },
+);
