@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'E_NOT_RUNNING'
   | 'E_NO_SUPERVISOR'
   | 'E_UNAUTHORIZED'
+  | 'E_FORBIDDEN'
+  | 'E_UNSUPPORTED_MEDIA_TYPE'
+  | 'E_TOO_MANY_REQUESTS'
   | 'E_INTERNAL';
 
 /** An error a user or client can act on; crosses the socket as `{code, message, details}`. */
