@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { chmod, chown, lchown, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { run, RunningTaskmaster, waitFor } from '../helpers.js';
+import { makeTempDir, run, RunningTaskmaster, taskmasterBin, waitFor } from '../helpers.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -130,3 +132,52 @@ programs: {}
     }
   });
 });
+
+describe('the folders above the control socket', () => {
+  const user = `tmt-ctl-${randomBytes(3).toString('hex')}`;
+  before(async () => {
+    const added = await run('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', user]);
+    assert.equal(added.code, 0, added.stderr);
+  });
+  after(async () => {
+    await run('userdel', [user]);
+  });
+
+  async function startIn(dir: string, socket: string): Promise<{ code: number | null; stderr: string }> {
+    await writeFile(join(dir, 'tm.yaml'), 'programs: {}\n');
+    return run(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', socket, '-l', join(dir, 'tm.log')], { timeoutMs: 30_000 });
+  }
+
+  it('refuses a private folder inside one that others can write to', async () => {
+    const dir = await makeTempDir();
+    const inner = join(dir, 'open', 'inner');
+    await mkdir(inner, { recursive: true, mode: 0o700 });
+    await chmod(join(dir, 'open'), 0o777);
+    const result = await startIn(dir, join(inner, 'tm.sock'));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /folder above the socket, \S*\/open is writable by others \(mode 777\) without the sticky bit/);
+    await assert.rejects(stat(join(inner, 'tm.sock')), { code: 'ENOENT' });
+  });
+
+  it('refuses a folder or a symlink owned by another user anywhere up the path', async () => {
+    const dir = await makeTempDir();
+    const theirs = join(dir, 'theirs');
+    await mkdir(join(theirs, 'inner'), { recursive: true, mode: 0o700 });
+    await chmod(theirs, 0o755);
+    const { uid } = userInfoOf(await run('id', ['-u', user]));
+    await chown(theirs, uid, uid);
+    const result = await startIn(dir, join(theirs, 'inner', 'tm.sock'));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`folder above the socket, \\S*/theirs belongs to another user \\(uid ${uid}\\)`));
+    await mkdir(join(dir, 'mine'), { mode: 0o700 });
+    await symlink(join(dir, 'mine'), join(dir, 'link'));
+    await lchown(join(dir, 'link'), uid, uid);
+    const viaLink = await startIn(dir, join(dir, 'link', 'tm.sock'));
+    assert.equal(viaLink.code, 1);
+    assert.match(viaLink.stderr, /symlink \S*\/link belongs to another user/);
+  });
+});
+
+function userInfoOf(result: { stdout: string }): { uid: number } {
+  return { uid: Number(result.stdout.trim()) };
+}
