@@ -5,6 +5,8 @@ export interface BurstReport {
   readonly endedAtMs: number;
 }
 
+const maxOpenBursts = 32;
+
 interface Burst {
   count: number;
   startedAtMs: number;
@@ -25,8 +27,10 @@ export class BurstCounter {
     private readonly onEnd: (report: BurstReport) => void,
   ) {}
 
-  note(key: string): void {
+  note(peerKey: string): void {
     const now = Date.now();
+    // Many peers at once (a spray of addresses) share one burst, so the log stays small.
+    const key = this.bursts.has(peerKey) || this.bursts.size < maxOpenBursts ? peerKey : 'other peers';
     const burst = this.bursts.get(key);
     if (burst) {
       burst.count += 1;

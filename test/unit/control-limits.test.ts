@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BurstCounter } from '../../src/control/burst-counter.js';
 import { ConnectionLimiter } from '../../src/control/connection-limiter.js';
 import { connectionBudget, parseNoFileLimit } from '../../src/control/fd-budget.js';
 import { FailureThrottle } from '../../src/control/failure-throttle.js';
+import { waitFor } from '../helpers.js';
 
 describe('the failure throttle', () => {
   const options = { freeFailures: 3, firstDelayMs: 1_000, maxDelayMs: 8_000, forgetAfterMs: 60_000, maxPeers: 3 };
@@ -61,5 +63,23 @@ describe('the descriptor budget', () => {
     assert.deepEqual(connectionBudget(20_000, 1), { fileLimit: 20_000, reserve: 10_000, perListener: 1024, perPeer: 64 });
     const tiny = connectionBudget(100, 2);
     assert.ok(tiny.perListener >= 8 && tiny.perListener * 2 <= 100);
+  });
+});
+
+describe('the burst counter', () => {
+  it('logs the start at once and the count after a quiet while, and folds a spray of peers into one burst', async () => {
+    const started: string[] = [];
+    const ended: { key: string; count: number }[] = [];
+    const counter = new BurstCounter(50, (key) => started.push(key), (report) => ended.push({ key: report.key, count: report.count }));
+    for (let index = 0; index < 3; index += 1) counter.note('10.0.0.1');
+    for (let peer = 0; peer < 100; peer += 1) counter.note(`10.1.0.${peer}`);
+    assert.equal(started.length, 33, '32 peers, then one burst for the others');
+    assert.ok(started.includes('other peers'));
+    await waitFor(() => ended.length === 33, 'every burst to end after its quiet while', 5_000);
+    counter.flush();
+    assert.equal(ended.length, 33, 'flush reports nothing twice');
+    assert.deepEqual(ended.find((report) => report.key === '10.0.0.1'), { key: '10.0.0.1', count: 3 });
+    assert.equal(ended.find((report) => report.key === 'other peers')?.count, 100 - 31);
+    assert.equal(ended.reduce((sum, report) => sum + report.count, 0), 103);
   });
 });
