@@ -10,6 +10,9 @@ export type ErrorCode =
   | 'E_STDIN_FULL'
   | 'E_NO_SUPERVISOR'
   | 'E_UNAUTHORIZED'
+  | 'E_FORBIDDEN'
+  | 'E_UNSUPPORTED_MEDIA_TYPE'
+  | 'E_TOO_MANY_REQUESTS'
   | 'E_INTERNAL';
 
 /** An error a user or client can act on; crosses the socket as `{code, message, details}`. */

@@ -28,7 +28,8 @@ function configYaml(dir: string, programs: readonly ProgramSpec[]): string {
 }
 
 async function api<T>(socket: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await unixHttp(socket, method, path, body === undefined ? undefined : JSON.stringify(body));
+  // Taskmaster refuses a POST that is not JSON, even an empty one.
+  const response = await unixHttp(socket, method, path, body === undefined && method === 'GET' ? undefined : JSON.stringify(body ?? {}));
   if (response.status !== 200) throw new Error(`taskmaster ${method} ${path} answered ${response.status}: ${response.body.slice(0, 300)}`);
   return JSON.parse(response.body) as T;
 }

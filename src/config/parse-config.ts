@@ -10,9 +10,10 @@ import { didYouMean } from './did-you-mean.js';
 import { configLimits } from './limits.js';
 import { featureKeys, noFeatures, parseFeatures } from './parse-features.js';
 import { findDuplicateKeys } from './unique-keys.js';
+import { parseHttpListen } from './parse-http.js';
 import { splitShellWords } from './shell-words.js';
 import { parseSignal } from './signals.js';
-import type { AutoRestart, HttpListenConfig, OutputTarget, ProgramConfig, SupervisorConfig } from './types.js';
+import type { AutoRestart, OutputTarget, ProgramConfig, SupervisorConfig } from './types.js';
 
 export interface ConfigOverrides {
   readonly logFile?: string | undefined;
@@ -289,44 +290,6 @@ function parseProgram(name: string, keyNode: Node, node: Node | null, context: P
   return Object.freeze({ ...program, argv: Object.freeze([...program.argv]), exitCodes: Object.freeze([...program.exitCodes]), env: Object.freeze({ ...program.env }) });
 }
 
-const loopbackHost = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
-/** `http: {listen, username, password}`: loopback by default; any other address needs credentials. */
-function parseHttpListen(node: Node, issues: IssueList, source: string): HttpListenConfig | null {
-  if (!isMap(node)) {
-    issues.add(node, 'http', `expected a mapping with listen, username and password, got ${describe(node, source)}`);
-    return null;
-  }
-  const values: Record<string, { node: Node; value: unknown }> = {};
-  for (const pair of node.items) {
-    const key = String(scalarOf(pair.key as Node));
-    if (!['listen', 'username', 'password'].includes(key)) {
-      issues.add(pair.key as Node, `http.${key}`, 'unknown key (expected listen, username or password)');
-      continue;
-    }
-    const valueNode = (pair.value as Node | null) ?? (pair.key as Node);
-    values[key] = { node: valueNode, value: scalarOf(valueNode) };
-  }
-  const listen = values['listen'];
-  const match = /^(?:(.+):)?(\d+)$/.exec(String(listen?.value ?? ''));
-  const port = match ? Number(match[2]) : NaN;
-  if (!listen || !match || port < 1 || port > 65_535) {
-    issues.add(listen?.node ?? node, 'http.listen', `expected a port or host:port such as 127.0.0.1:9001, got ${listen ? describe(listen.node, source) : 'nothing'}`);
-    return null;
-  }
-  const host = (match[1] ?? '127.0.0.1').replace(/^\[|\]$/g, '');
-  const username = values['username'] ? String(values['username'].value) : null;
-  const password = values['password'] ? String(values['password'].value) : null;
-  if ((username === null) !== (password === null)) {
-    issues.add(node, 'http', 'username and password go together');
-    return null;
-  }
-  if (!loopbackHost.test(host) && username === null) {
-    issues.add(listen.node, 'http.listen', `listening on ${host}, beyond this machine, needs a username and password`);
-    return null;
-  }
-  return { host, port, username, password };
-}
 
 
 /** Parses config text into a frozen config, or throws one ConfigError naming every problem. */

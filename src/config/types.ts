@@ -43,6 +43,10 @@ export interface HttpListenConfig {
   readonly port: number;
   readonly username: string | null;
   readonly password: string | null;
+  /** `unsafe_no_auth: true`: the user chose to let every local user and web page in. */
+  readonly unsafeNoAuth: boolean;
+  /** Extra names a client may use in its Host header (`allowed_hosts`). */
+  readonly allowedHosts: readonly string[];
 }
 
 export interface SupervisorConfig {

@@ -21,7 +21,8 @@ export class ApiClient implements ControlApi {
           socketPath: this.socketPath,
           path: call.path,
           method: call.method,
-          headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          // Every POST says JSON, even an empty one: the server refuses any other (CSRF defence).
+          headers: call.method === 'GET' ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload ?? '') },
           ...(call.signal ? { signal: call.signal } : {}),
         },
         resolve,

@@ -1,6 +1,9 @@
 import { chmod, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
+import { connectionBudget, raiseNoFileLimit } from './fd-budget.js';
+import { createGuardedServer, type GuardedServer } from './guarded-server.js';
+import { checkSocketFolder } from './socket-folder-check.js';
 import { startTcpListener } from './tcp-listener.js';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
@@ -26,22 +29,6 @@ function isSocketLive(path: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/**
- * Whoever can write to the socket's folder can swap the socket for their own and read every
- * command: refuse a folder owned by another user, or writable by others without the sticky bit.
- */
-async function checkSocketFolder(folder: string): Promise<void> {
-  const info = await stat(folder);
-  const uid = process.getuid?.();
-  if (uid !== undefined && info.uid !== uid && info.uid !== 0) {
-    throw new Error(`socket folder ${folder} belongs to another user (uid ${info.uid}); refusing to use it`);
-  }
-  const sticky = (info.mode & 0o1000) !== 0;
-  if ((info.mode & 0o022) !== 0 && !sticky) {
-    throw new Error(`socket folder ${folder} is writable by others (mode ${(info.mode & 0o777).toString(8)}); refusing to use it`);
-  }
 }
 
 async function prepareSocketPath(path: string): Promise<void> {
@@ -84,12 +71,16 @@ export function localApi(supervisor: Supervisor): ControlApi {
   };
 }
 
-/** Serves the control API over HTTP on a UNIX socket only its owner can use. */
+/** Serves the control API over HTTP on a UNIX socket only its owner can use, and optionally on TCP. */
 export async function startControlServer(supervisor: Supervisor, socketPath: string, http: HttpListenConfig | null = null): Promise<ControlServer> {
   await prepareSocketPath(socketPath);
+  const log = { warn: (message: string) => supervisor.log.warn(message) };
+  const { limit, warning } = raiseNoFileLimit();
+  if (warning) log.warn(warning);
+  const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
   const api = localApi(supervisor);
   const routes = createRoutes(api, () => void supervisor.shutdown());
-  const handle: RequestListener = (request, response) => {
+  const dispatch: RequestListener = (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(`${request.method} ${url.pathname}`);
     if (!handler) {
@@ -98,8 +89,9 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
     }
     handler(request, response, url).catch((error: unknown) => sendError(response, error));
   };
-  const server: Server = createServer(handle);
-  server.on('clientError', (_error, socket) => socket.destroy());
+  // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
+  const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log);
+  const server = socketServer.server;
   // Create the socket with no access for others from its first moment.
   const previousUmask = process.umask(0o177);
   try {
@@ -115,16 +107,17 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
   }
   await chmod(socketPath, 0o600);
   supervisor.log.info(`control socket listening on ${socketPath}`);
-  let tcpServer: Server | null = null;
+  supervisor.log.info(`control API: open-file limit ${budget.fileLimit}, ${budget.reserve} kept for supervision; at most ${budget.perListener} connections per listener, ${budget.perPeer} per TCP peer`);
+  let tcpServer: GuardedServer | null = null;
   if (http !== null) {
     try {
-      tcpServer = await startTcpListener(http, handle);
+      tcpServer = await startTcpListener(http, dispatch, budget, log);
     } catch (error) {
-      server.close();
+      await socketServer.close();
       await unlink(socketPath).catch(() => undefined);
       throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    supervisor.log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? '' : ' (with credentials)'}`);
+    supervisor.log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? ' WITHOUT credentials (unsafe_no_auth)' : ' (with credentials)'}`);
   }
   let pidFile: string | null = null;
   return {
@@ -134,12 +127,8 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
       await writeFile(path, `${process.pid}\n`);
     },
     async close() {
-      if (tcpServer) {
-        tcpServer.closeAllConnections();
-        await new Promise<void>((resolve) => tcpServer!.close(() => resolve()));
-      }
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (tcpServer) await tcpServer.close();
+      await socketServer.close();
       await unlink(socketPath).catch(() => undefined);
       if (pidFile) await unlink(pidFile).catch(() => undefined);
     },

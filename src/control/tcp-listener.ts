@@ -1,42 +1,31 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
+import type { ConnectionBudget } from './fd-budget.js';
+import { createGuardedServer, type GuardedServer } from './guarded-server.js';
+import type { GuardLog } from './request-guard.js';
+import { allowedHostsFor } from './request-checks.js';
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+function machineAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
 }
 
-/** Compares Basic credentials in constant time (equal-length digests, timingSafeEqual). */
-export function credentialsMatch(request: IncomingMessage, username: string, password: string): boolean {
-  const header = request.headers.authorization ?? '';
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
-  const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-  const separator = given.indexOf(':');
-  const givenUser = separator === -1 ? '' : given.slice(0, separator);
-  const givenPassword = separator === -1 ? '' : given.slice(separator + 1);
-  const userOk = timingSafeEqual(digest(givenUser), digest(username));
-  const passwordOk = timingSafeEqual(digest(givenPassword), digest(password));
-  return userOk && passwordOk;
-}
-
-/** The control API on TCP, for a web page or a remote client; credentials when configured. */
-export async function startTcpListener(config: HttpListenConfig, handle: RequestListener): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (config.username !== null && config.password !== null && !credentialsMatch(request, config.username, config.password)) {
-      const body = JSON.stringify({ code: 'E_UNAUTHORIZED', message: 'username and password required', details: null });
-      response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="taskmaster"', 'content-length': Buffer.byteLength(body) });
-      response.end(body);
-      return;
-    }
-    handle(request, response);
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
+/** The control API on TCP, for a web page or a remote client: credentials (unless unsafe_no_auth), Host and Origin checks. */
+export async function startTcpListener(config: HttpListenConfig, dispatch: RequestListener, budget: ConnectionBudget, log: GuardLog): Promise<GuardedServer> {
+  const listenerName = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const credentials = config.username !== null && config.password !== null ? { username: config.username, password: config.password } : null;
+  const guarded = createGuardedServer(
+    { listenerName, allowedHosts: allowedHostsFor(config.host, config.port, config.allowedHosts, machineAddresses()), credentials },
+    { maxConnections: budget.perListener, maxPerPeer: budget.perPeer },
+    dispatch,
+    log,
+  );
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
+    guarded.server.once('error', reject);
+    guarded.server.listen(config.port, config.host, () => {
+      guarded.server.off('error', reject);
       resolve();
     });
   });
-  return server;
+  return guarded;
 }

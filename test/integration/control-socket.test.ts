@@ -17,7 +17,8 @@ interface Reply {
 /** One HTTP request on the UNIX socket, on its own connection. */
 function call(socketPath: string, method: string, path: string, body?: string | Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ socketPath, method, path, agent: false }, (response) => {
+    const headers = method === 'GET' ? {} : { 'content-type': 'application/json' };
+    const outgoing = request({ socketPath, method, path, agent: false, headers }, (response) => {
       let text = '';
       response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body: text }));
@@ -130,7 +131,7 @@ describe('the control socket file', () => {
     await writeFile(join(dir, 'tm.yaml'), 'programs:\n  idle: { cmd: "sleep 1000" }\n');
     const result = await run(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', join(open, 'tm.sock'), '-l', join(dir, 'tm.log')]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /socket folder .*open is writable by others \(mode 777\); refusing to use it/);
+    assert.match(result.stderr, /socket folder .*open is writable by others \(mode 777\) without the sticky bit.*refusing to use it/);
     await assert.rejects(stat(join(open, 'tm.sock')), { code: 'ENOENT' });
     // The sticky bit (as on /tmp) stops others from replacing a file they do not own.
     await chmod(open, 0o1777);

@@ -30,7 +30,7 @@ describe('the optional TCP listener', () => {
   it('serves the same API on loopback without credentials', async () => {
     const port = await freePort();
     const tm = await RunningTaskmaster.start(`
-http: { listen: ${port} }
+http: { listen: ${port}, unsafe_no_auth: true }
 programs:
   web: { cmd: "sleep 100", starttime: 0 }
 `);
