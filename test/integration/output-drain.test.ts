@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ctl, isAlive, RunningTaskmaster, waitFor } from '../helpers.js';
+import { ctl, fixtures, isAlive, RunningTaskmaster, waitFor } from '../helpers.js';
 
 const burstLines = 300_000;
 
-/** A child that, told to stop, writes a burst and a last unfinished line, then exits. */
+/**
+ * A child that, told to stop, writes a burst and exits, and whose own child writes a last
+ * unfinished line just after: killasgroup is off so that child may finish its write.
+ */
 function burstProgram(name: string): string {
-  const onTerm = `seq 1 ${burstLines}; printf last-words; exit 0`;
-  return `  ${name}: { cmd: "sh -c 'trap \\"${onTerm}\\" TERM; echo ready; sleep 1000 & wait'", starttime: 0, stdout: ${name}.out, stoptime: 30 }\n`;
+  return `  ${name}: { cmd: "${join(fixtures, 'burst-on-term.sh')} ${burstLines}", starttime: 0, stdout: ${name}.out, stoptime: 30, killasgroup: false }\n`;
 }
 
 function expectedBurst(): string {
