@@ -244,11 +244,23 @@ export class LogFile extends EventEmitter {
   /** Empties the file; queued output still lands after the cut. */
   truncateNow(): void {
     if (this.writing) {
-      this.once('idle', () => this.truncateNow());
+      // Later, nobody waits for the answer: a failure is in the event log through fail().
+      this.once('idle', () => {
+        try {
+          this.truncateNow();
+        } catch {}
+      });
       return;
     }
     if (this.fd !== null) closeSync(this.fd);
-    this.fd = openSync(this.path, 'w', 0o644);
+    // Never keep a closed descriptor: its number may already belong to another file.
+    this.fd = null;
+    try {
+      this.fd = openSync(this.path, 'w', 0o644);
+    } catch (error) {
+      this.fail(error as NodeJS.ErrnoException);
+      throw error;
+    }
     this.sizeBytes = 0;
   }
 
