@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OutputTarget, ProgramConfig } from '../config/types.js';
+import type { LogFile } from '../output/log-file.js';
 import type { OutputFiles } from '../output/output-files.js';
 import { pumpOutput, type Sink } from '../output/output-pump.js';
 import { RingBuffer } from '../output/ring-buffer.js';
@@ -26,11 +27,22 @@ export type ResolvedOutput =
 
 /** Bytes of recent output kept in memory per stream, for tail when there is no file. */
 const ringBytes = 64 * 1024;
+/** How long a stop waits for pipes to end after the process is gone (a descendant that escaped may hold them). */
+export const outputDrainTimeoutMs = 2000;
+
+interface Pump {
+  readonly done: Promise<void>;
+  readonly file: LogFile | null;
+  /** Still open after a whole drain timeout: held by a descendant, not waited for again. */
+  abandoned: boolean;
+}
 
 /** One process's output: where each stream goes, live listeners, and the recent bytes. */
 export class ProcessOutput {
   private readonly listeners = new Set<OutputListener>();
   private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
+  /** Pipes still being carried, each with the file it goes to (null for inherit). */
+  private readonly pumps = new Set<Pump>();
 
   constructor(
     private readonly host: OutputHost,
@@ -87,13 +99,42 @@ export class ProcessOutput {
     if (output.kind === 'inherit') {
       const colour = this.host.colourFor(fullName);
       const prefix = Buffer.from(colour ? `${colour}${fullName} |\x1b[0m ` : `${fullName} | `);
-      pumpOutput(source, this.host.inheritSink, onChunk, {
+      // Each piece gets its own terminal line, so the rest of a line flushed early is prefixed too.
+      const done = pumpOutput(source, this.host.inheritSink, onChunk, {
         decorateLine: (line) => Buffer.concat([prefix, stamp ? stamp(line) : line, line[line.length - 1] === 10 ? Buffer.alloc(0) : Buffer.from('\n')]),
       });
+      this.track(done, null);
       return;
     }
     const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups, mode: output.mode });
-    pumpOutput(source, sink, onChunk, { decorateLine: stamp });
+    const done = pumpOutput(source, sink, onChunk, { decorateLine: stamp && ((line, startsLine) => (startsLine ? stamp(line) : line)) });
+    this.track(done, sink);
     source.once('close', () => this.host.outputs.release(output.path));
+  }
+
+  private track(done: Promise<void>, file: LogFile | null): void {
+    const pump: Pump = { done, file, abandoned: false };
+    this.pumps.add(pump);
+    void done.then(() => this.pumps.delete(pump));
+  }
+
+  /**
+   * Resolves once the pipes of this process have ended (or outputDrainTimeoutMs passed)
+   * and their files hold everything read from them: after a stop, the files are complete.
+   */
+  async settled(): Promise<void> {
+    const pumps = [...this.pumps].filter((pump) => !pump.abandoned);
+    if (pumps.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, outputDrainTimeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all(pumps.map((pump) => pump.done)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    for (const pump of pumps) if (this.pumps.has(pump)) pump.abandoned = true;
+    await Promise.all(pumps.map((pump) => pump.file?.written()));
   }
 }

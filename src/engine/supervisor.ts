@@ -226,6 +226,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       return { name: process.fullName, ok: true, state: process.state, message: 'not running' };
     }
     const snapshot = await process.waitFor((current) => settledAfterStop.includes(current.state));
+    // Returns once its files hold everything it wrote, up to its last byte.
+    await process.output.settled();
     return { name: process.fullName, ok: true, state: snapshot.state, message: 'stopped' };
   }
 
@@ -427,6 +429,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     this.log.info('shutting down: stopping all processes');
     const running = this.processes().filter((process) => runningStates.includes(process.state));
     await this.stopInTiers(running);
+    // Processes that ended by themselves may still have output in their pipes.
+    await Promise.all(this.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
     this.log.info('taskmaster stopped');
     this.log.close();

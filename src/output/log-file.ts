@@ -15,14 +15,19 @@ export interface LogFileOptions {
 const highWaterBytes = 2 * 1024 * 1024;
 /** One writev call carries at most this much, so there are few calls per MB. */
 const batchBytes = 1024 * 1024;
+/** While a file cannot be written, writing it is tried again this often. */
 const retryMs = 1000;
+/** While a file cannot be written, each writer's pipe is read (and dropped) at most once per this, to keep a flood cheap. */
+const dropPaceMs = 10;
 
 export type Report = (level: 'warn' | 'info', message: string) => void;
 
 /**
  * An output file written in order by one writer at a time, rotated between writes so no
- * byte is lost or doubled. When the file cannot be written it drops output (counting it)
- * and retries, so the child is never blocked by a broken disk.
+ * byte is lost or doubled. When the file cannot be written it says so once, drops output
+ * (counting it) at a paced rate, and tries again every retryMs with the next chunk; the
+ * first write that lands again reports the outage's count. A child is slowed by a broken
+ * disk, never stopped.
  */
 export class LogFile extends EventEmitter {
   private fd: number | null = null;
@@ -32,8 +37,15 @@ export class LogFile extends EventEmitter {
   private writing = false;
   private failure: string | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private paceTimer: NodeJS.Timeout | null = null;
+  /** The retry time came: the next chunk is written again rather than dropped. */
+  private probeDue = false;
   private closed = false;
   private droppedSinceFailure = 0;
+  /** Bytes ever queued, and of those, bytes written or dropped: for written(). */
+  private queuedTotalBytes = 0;
+  private doneTotalBytes = 0;
+  private waiters: { readonly untilBytes: number; readonly resolve: () => void }[] = [];
   droppedBytes = 0;
 
   constructor(
@@ -59,11 +71,6 @@ export class LogFile extends EventEmitter {
     try {
       this.fd = openLogFile(this.path, { mode: this.options.mode });
       this.sizeBytes = fstatSync(this.fd).size;
-      if (this.failure !== null) {
-        this.report('info', `resumed writing ${this.path} (dropped ${this.droppedSinceFailure} bytes while it could not be written)`);
-      }
-      this.failure = null;
-      this.droppedSinceFailure = 0;
       return true;
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException);
@@ -85,34 +92,81 @@ export class LogFile extends EventEmitter {
       this.report('warn', `cannot write ${this.path}: ${reason}; dropping output until it can be written again`);
     }
     this.failure = reason;
-    this.drop();
+    this.probeDue = false;
+    this.countDropped(this.queuedBytes);
+    this.advance(this.queuedBytes);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.settle();
+    this.emit('drain');
     if (!this.closed && this.retryTimer === null) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        if (!this.closed && this.open()) this.emit('drain');
-      }, retryMs);
+      this.retryTimer = setTimeout(() => this.retry(), retryMs);
       this.retryTimer.unref();
     }
   }
 
-  private drop(): void {
-    this.droppedBytes += this.queuedBytes;
-    this.droppedSinceFailure += this.queuedBytes;
-    this.queue = [];
-    this.queuedBytes = 0;
+  /** Opens the file again if needed; the next chunk then probes whether it can be written. */
+  private retry(): void {
+    this.retryTimer = null;
+    if (this.closed || (this.fd === null && !this.open())) return;
+    this.probeDue = true;
     this.emit('drain');
+  }
+
+  private resumed(): void {
+    if (this.failure === null) return;
+    this.report('info', `resumed writing ${this.path} (dropped ${this.droppedSinceFailure} bytes while it could not be written)`);
+    this.failure = null;
+    this.droppedSinceFailure = 0;
+  }
+
+  private countDropped(bytes: number): void {
+    this.droppedBytes += bytes;
+    this.droppedSinceFailure += bytes;
+  }
+
+  /** Asks a writer to pause; 'drain' lets every paused writer read one more chunk after dropPaceMs. */
+  private pace(): false {
+    if (this.paceTimer === null) {
+      this.paceTimer = setTimeout(() => {
+        this.paceTimer = null;
+        this.emit('drain');
+      }, dropPaceMs);
+      this.paceTimer.unref();
+    }
+    return false;
+  }
+
+  /** Counts bytes that left the queue and wakes whoever waited for them. */
+  private advance(bytes: number): void {
+    this.doneTotalBytes += bytes;
+    if (this.waiters.length === 0) return;
+    const waiting = this.waiters;
+    this.waiters = waiting.filter((waiter) => waiter.untilBytes > this.doneTotalBytes);
+    for (const waiter of waiting) if (waiter.untilBytes <= this.doneTotalBytes) waiter.resolve();
+  }
+
+  private settle(): void {
+    this.writing = false;
+    this.emit('idle');
   }
 
   /** Queues bytes; false means the writer should pause until 'drain'. */
   write(chunk: Buffer): boolean {
     if (chunk.length === 0) return true;
-    if (this.failure !== null || this.closed) {
-      this.droppedBytes += chunk.length;
-      this.droppedSinceFailure += chunk.length;
+    // Once closed, nothing waits for the file: drain pipes quickly to their end.
+    if (this.closed) {
+      this.countDropped(chunk.length);
       return true;
     }
+    if (this.failure !== null && !this.probeDue) {
+      this.countDropped(chunk.length);
+      return this.pace();
+    }
+    this.probeDue = false;
     this.queue.push(chunk);
     this.queuedBytes += chunk.length;
+    this.queuedTotalBytes += chunk.length;
     if (!this.writing) this.flush();
     return this.queuedBytes < highWaterBytes;
   }
@@ -132,14 +186,13 @@ export class LogFile extends EventEmitter {
 
   private flush(): void {
     if (this.fd === null || this.queue.length === 0) {
-      this.writing = false;
-      if (this.queue.length === 0) this.emit('idle');
+      this.settle();
       return;
     }
     this.writing = true;
     if (this.options.maxBytes > 0 && this.sizeBytes >= this.options.maxBytes) this.rotate();
     if (this.fd === null) {
-      this.writing = false;
+      this.settle();
       return;
     }
     const batch = this.takeBatch();
@@ -149,17 +202,18 @@ export class LogFile extends EventEmitter {
         // What was taken for this batch is lost with the failure: count it.
         const lost = batch.reduce((sum, buffer) => sum + buffer.length, 0);
         this.queuedBytes -= lost;
-        this.droppedBytes += lost;
-        this.droppedSinceFailure += lost;
-        this.writing = false;
+        this.countDropped(lost);
+        this.advance(lost);
         this.fail(error);
         return;
       }
+      if (written > 0) this.resumed();
       this.sizeBytes += written;
       const total = batch.reduce((sum, buffer) => sum + buffer.length, 0);
       if (written < total) this.queue.unshift(Buffer.concat(batch).subarray(written));
       const wasAboveHighWater = this.queuedBytes >= highWaterBytes;
       this.queuedBytes -= written;
+      this.advance(written);
       if (wasAboveHighWater && this.queuedBytes < highWaterBytes) this.emit('drain');
       this.flush();
     });
@@ -191,19 +245,42 @@ export class LogFile extends EventEmitter {
   /** Empties the file; queued output still lands after the cut. */
   truncateNow(): void {
     if (this.writing) {
-      this.once('idle', () => this.truncateNow());
+      // Later, nobody waits for the answer: a failure is in the event log through fail().
+      this.once('idle', () => {
+        try {
+          this.truncateNow();
+        } catch {}
+      });
       return;
     }
     if (this.fd !== null) closeSync(this.fd);
-    this.fd = openLogFile(this.path, { mode: this.options.mode, truncate: true });
+    // Never keep a closed descriptor: its number may already belong to another file.
+    this.fd = null;
+    try {
+      this.fd = openLogFile(this.path, { mode: this.options.mode, truncate: true });
+    } catch (error) {
+      this.fail(error as NodeJS.ErrnoException);
+      throw error;
+    }
     this.sizeBytes = 0;
+  }
+
+  /** Resolves once everything queued so far is written (or dropped, if the file fails), even while writers go on. */
+  written(): Promise<void> {
+    const untilBytes = this.queuedTotalBytes;
+    if (this.doneTotalBytes >= untilBytes) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ untilBytes, resolve }));
   }
 
   /** Writes out everything queued, then closes. */
   async close(): Promise<void> {
-    if (this.writing) await new Promise((resolve) => this.once('idle', resolve));
+    await this.written();
     this.closed = true;
+    // A writev may be under way with bytes queued since: let it land before the fd goes.
+    if (this.writing) await new Promise((resolve) => this.once('idle', resolve));
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.paceTimer) clearTimeout(this.paceTimer);
+    this.emit('drain');
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -6,22 +6,29 @@ export interface Sink {
   once(event: 'drain', listener: () => void): unknown;
 }
 
+/**
+ * Adds something to a piece of output (a timestamp, a process name). `startsLine` is
+ * false for the rest of a line whose beginning already went out (see partialLineFlushMs).
+ */
+export type DecorateLine = (line: Buffer, startsLine: boolean) => Buffer;
+
 export interface PumpOptions {
-  /** Adds something before each line (a timestamp, a process name); lines are kept whole. */
-  readonly decorateLine?: ((line: Buffer) => Buffer) | undefined;
+  readonly decorateLine?: DecorateLine | undefined;
 }
 
 /** A line longer than this is written in pieces rather than held back whole. */
 const maxPartialLineBytes = 64 * 1024;
+/** An unfinished line is held back at most this long, so prompts and progress reach the file. */
+export const partialLineFlushMs = 100;
 const newline = 0x0a;
 
-function decorate(lines: Buffer, decorateLine: (line: Buffer) => Buffer): Buffer {
+function decorate(lines: Buffer, decorateLine: DecorateLine, startsLine: boolean): Buffer {
   const pieces: Buffer[] = [];
   let start = 0;
   while (start < lines.length) {
     const end = lines.indexOf(newline, start);
     const stop = end === -1 ? lines.length : end + 1;
-    pieces.push(decorateLine(lines.subarray(start, stop)));
+    pieces.push(decorateLine(lines.subarray(start, stop), start > 0 || startsLine));
     start = stop;
   }
   return Buffer.concat(pieces);
@@ -29,14 +36,20 @@ function decorate(lines: Buffer, decorateLine: (line: Buffer) => Buffer): Buffer
 
 /**
  * Moves a child's output to its sink in whole lines, so processes sharing a file never
- * tear each other's lines, and pauses the child's pipe while the sink is behind.
- * `onChunk` sees every byte at once (ring buffer, tail -f), whatever the sink does.
+ * tear each other's lines, and pauses the child's pipe while the sink is behind. A line
+ * still unfinished after partialLineFlushMs goes out as it is. `onChunk` sees every byte
+ * at once (ring buffer, tail -f), whatever the sink does. Resolves once the pipe has
+ * ended and everything read from it was handed to the sink.
  */
-export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer) => void, options: PumpOptions = {}): void {
+export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer) => void, options: PumpOptions = {}): Promise<void> {
   let partial: Buffer | null = null;
+  let heldSinceMs = 0;
+  let flushTimer: NodeJS.Timeout | null = null;
+  let atLineStart = true;
   let paused = false;
   const emit = (data: Buffer): void => {
-    const out = options.decorateLine ? decorate(data, options.decorateLine) : data;
+    const out = options.decorateLine ? decorate(data, options.decorateLine, atLineStart) : data;
+    atLineStart = data[data.length - 1] === newline;
     if (sink.write(out) || paused) return;
     paused = true;
     source.pause();
@@ -45,28 +58,61 @@ export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer
       source.resume();
     });
   };
+  const flushHeld = (): void => {
+    flushTimer = null;
+    if (partial === null) return;
+    // The line held now may have begun after the timer was set: wait out its own delay.
+    const waitedMs = Date.now() - heldSinceMs;
+    if (waitedMs < partialLineFlushMs) {
+      armFlush(partialLineFlushMs - waitedMs);
+      return;
+    }
+    const held = partial;
+    partial = null;
+    emit(held);
+  };
+  const armFlush = (delayMs: number): void => {
+    flushTimer = setTimeout(flushHeld, delayMs);
+    flushTimer.unref();
+  };
+  const hold = (bytes: Buffer, continuing: boolean): void => {
+    if (!continuing) heldSinceMs = Date.now();
+    partial = bytes;
+    if (flushTimer === null) armFlush(partialLineFlushMs);
+  };
   source.on('data', (chunk: Buffer) => {
     onChunk(chunk);
     const cut = chunk.lastIndexOf(newline);
     if (cut === -1) {
+      const continuing = partial !== null;
       const held: Buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
       partial = null;
       if (held.length >= maxPartialLineBytes) emit(held);
-      else partial = held;
+      else hold(held, continuing);
       return;
     }
     // Only the held-back line is copied, joined to its end; the rest of the chunk goes out as it is.
     let from = 0;
     if (partial) {
       from = chunk.indexOf(newline) + 1;
-      emit(Buffer.concat([partial, chunk.subarray(0, from)]));
+      const line = Buffer.concat([partial, chunk.subarray(0, from)]);
+      partial = null;
+      emit(line);
     }
     if (from <= cut) emit(chunk.subarray(from, cut + 1));
-    partial = cut < chunk.length - 1 ? chunk.subarray(cut + 1) : null;
+    if (cut < chunk.length - 1) hold(chunk.subarray(cut + 1), false);
   });
-  source.on('end', () => {
-    if (partial) emit(partial);
-    partial = null;
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      if (partial) emit(partial);
+      partial = null;
+      resolve();
+    };
+    source.once('end', finish);
+    // A pipe that breaks never ends; what was read still goes out.
+    source.once('close', finish);
+    source.on('error', () => {});
   });
-  source.on('error', () => {});
 }

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { partialLineFlushMs, pumpOutput } from '../../src/output/output-pump.js';
+
+/** A sink that keeps every write it gets, each with when it came. */
+class RecordingSink extends EventEmitter {
+  readonly writes: { readonly text: string; readonly atMs: number }[] = [];
+  readonly bytes: Buffer[] = [];
+
+  write(chunk: Buffer): boolean {
+    this.writes.push({ text: chunk.toString('latin1'), atMs: Date.now() });
+    this.bytes.push(Buffer.from(chunk));
+    return true;
+  }
+}
+
+function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (condition()) resolve();
+      else if (Date.now() > deadline) reject(new Error('timed out'));
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+}
+
+describe('output pump', () => {
+  it('sends a line that completes within the delay as one write', async () => {
+    const source = new PassThrough();
+    const sink = new RecordingSink();
+    const done = pumpOutput(source, sink, () => {});
+    source.write('first half, ');
+    source.write('second half\nnext ');
+    source.end('line\n');
+    await done;
+    assert.deepEqual(sink.writes.map((write) => write.text), ['first half, second half\n', 'next line\n']);
+  });
+
+  it('sends an unfinished line once it has waited the delay, and no sooner', async () => {
+    const source = new PassThrough();
+    const sink = new RecordingSink();
+    const done = pumpOutput(source, sink, () => {});
+    const writtenAtMs = Date.now();
+    source.write('Password: ');
+    await waitUntil(() => sink.writes.length === 1);
+    assert.equal(sink.writes[0]!.text, 'Password: ');
+    // Timers may fire a millisecond early; the upper bound only catches a line held for good.
+    assert.ok(sink.writes[0]!.atMs - writtenAtMs >= partialLineFlushMs - 5, `sent after ${sink.writes[0]!.atMs - writtenAtMs} ms`);
+    source.end('secret\n');
+    await done;
+    assert.deepEqual(sink.writes.map((write) => write.text), ['Password: ', 'secret\n']);
+  });
+
+  it('tells the decorator which pieces continue a line that went out early', async () => {
+    const source = new PassThrough();
+    const sink = new RecordingSink();
+    const done = pumpOutput(source, sink, () => {}, { decorateLine: (line, startsLine) => Buffer.concat([Buffer.from(startsLine ? '[' : '+'), line]) });
+    source.write('step 1...');
+    await waitUntil(() => sink.writes.length === 1);
+    source.end('done\nnext\n');
+    await done;
+    assert.equal(sink.writes.map((write) => write.text).join(''), '[step 1...+done\n[next\n');
+  });
+
+  it('passes binary output through byte for byte and resolves once the pipe ends', async () => {
+    const source = new PassThrough();
+    const sink = new RecordingSink();
+    const seen: Buffer[] = [];
+    const done = pumpOutput(source, sink, (chunk) => seen.push(chunk));
+    const bytes = randomBytes(1024 * 1024);
+    for (let offset = 0; offset < bytes.length; offset += 1000) source.write(bytes.subarray(offset, offset + 1000));
+    source.end();
+    await done;
+    assert.ok(Buffer.concat(sink.bytes).equals(bytes));
+    assert.ok(Buffer.concat(seen).equals(bytes));
+  });
+});
