@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
 import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
-import { childEnvironment, spawnChild } from './spawn-child.js';
+import { childEnvironment, isResourceShortage, spawnChild } from './spawn-child.js';
+import { formatDelay } from './crash-loop.js';
 import {
   describeExit,
   initialSnapshot,
@@ -20,7 +22,7 @@ import { runCommand } from '../features/run-command.js';
 import { RunHistory } from '../features/run-history.js';
 import type { PortAllocator } from '../features/port-allocator.js';
 
-const timerEvents: Record<TimerName, ProcessEvent> = {
+const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
   start: { type: 'startTimeElapsed' },
   backoff: { type: 'backoffElapsed' },
   stop: { type: 'stopTimeElapsed' },
@@ -49,6 +51,10 @@ export class ManagedProcess {
   private child: ChildProcess | null = null;
   private lastPid: number | null = null;
   private startedAtMs: number | null = null;
+  /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
+  private spawnedAtTick = 0;
+  /** When the pending backoff timer fires, for `restarting in 4s` in status. */
+  private backoffDueMs: number | null = null;
   private stoppedAtMs: number | null = null;
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private readonly queue: ProcessEvent[] = [];
@@ -146,11 +152,14 @@ export class ManagedProcess {
         return;
       case 'startTimer': {
         this.clearTimer(effect.timer);
+        const timerName = effect.timer;
         const timer = setTimeout(() => {
-          this.timers.delete(effect.timer);
-          this.dispatch(timerEvents[effect.timer]);
+          this.timers.delete(timerName);
+          // The ready deadline carries the last probe error, so the failure says why.
+          this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.readyDetail } : timerEvents[timerName]);
         }, effect.ms);
-        this.timers.set(effect.timer, timer);
+        this.timers.set(timerName, timer);
+        if (timerName === 'backoff') this.backoffDueMs = Date.now() + effect.ms;
         return;
       }
       case 'clearTimers':
@@ -298,12 +307,14 @@ export class ManagedProcess {
       port: this.port,
       supervisorSocket: this.host.socketPath,
     });
-    if (!result.ok) return { type: 'spawnFailed', reason: result.reason };
+    if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     const child = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => {
-        this.dispatch({ type: 'spawnFailed', reason: `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}` });
+        const transient = isResourceShortage(error.code);
+        const reason = transient ? `couldn't spawn ${this.program.argv[0]}: taskmaster ran out of ${error.code === 'EAGAIN' ? 'processes' : 'file descriptors'} (${error.code})` : `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}`;
+        this.dispatch({ type: 'spawnFailed', reason, transient });
       });
       return null;
     }
@@ -311,15 +322,16 @@ export class ManagedProcess {
     this.child = child;
     this.lastPid = child.pid;
     this.startedAtMs = Date.now();
+    this.spawnedAtTick = performance.now();
     this.readyDetail = null;
     this.history.started(this.startedAtMs);
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
-      this.dispatch({ type: 'exited', exitCode, signal });
+      this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
       const { state, exitExpected, timedOut } = this.current;
-      const result = timedOut ? 'timeout' : state === 'EXITED' && exitExpected === true ? 'success' : state === 'STOPPED' ? 'stopped' : 'failure';
+      const result = timedOut ? 'timeout' : state === 'STOPPED' ? 'stopped' : exitExpected === true ? 'success' : 'failure';
       this.history.ended(Date.now(), exitCode, signal, result);
       this.runPoststop();
     });
@@ -372,7 +384,12 @@ export class ManagedProcess {
         return pid === null ? '' : `pid ${pid}`;
       case 'STOPPING':
         return pid === null ? '' : `pid ${pid}`;
-      case 'BACKOFF':
+      case 'BACKOFF': {
+        const retryIn = formatDelay(Math.max(0, Math.ceil(((this.backoffDueMs ?? Date.now()) - Date.now()) / 1000) * 1000));
+        if (this.current.backoffKind === 'crash_loop') return `restarting in ${retryIn} (${spawnError ?? 'crash loop'})`;
+        if (this.current.backoffKind === 'resources') return `${spawnError ?? 'out of resources'}; retrying in ${retryIn}`;
+        return spawnError ?? '';
+      }
       case 'FATAL':
         return spawnError ?? '';
       case 'EXITED':
