@@ -64,10 +64,8 @@ export class ManagedProcess {
   port: number | null = null;
   /** Why the ready check has not passed yet, for status. */
   readyDetail: string | null = null;
-  /** Why the process is not being started (a dependency), for status. */
+  /** What its start waits for (a dependency), for status. */
   blockedReason: string | null = null;
-  /** Counts stop requests, so a start that waited for dependencies can tell it was called off. */
-  stopRequests = 0;
   readonly history = new RunHistory();
   private spawnAttempt = 0;
   private readyTimer: NodeJS.Timeout | null = null;
@@ -376,6 +374,8 @@ export class ManagedProcess {
 
   private describe(uptime: number): string {
     const { state, pid, exitCode, signal, spawnError } = this.current;
+    // A start waiting for its dependencies says so, whatever ended the last run.
+    if (this.blockedReason !== null && (state === 'STOPPED' || state === 'EXITED' || state === 'FATAL')) return this.blockedReason;
     switch (state) {
       case 'RUNNING':
         return `pid ${pid}, uptime ${formatUptime(uptime)}`;
@@ -395,7 +395,6 @@ export class ManagedProcess {
       case 'EXITED':
         return `${describeExit(exitCode, signal)}, ${formatStopTime(this.stoppedAtMs ?? Date.now())}`;
       case 'STOPPED':
-        if (this.blockedReason) return this.blockedReason;
         return this.stoppedAtMs === null || this.startedAtMs === null ? 'Not started' : formatStopTime(this.stoppedAtMs);
     }
   }

@@ -18,7 +18,7 @@ import { resolveNames } from './resolve-names.js';
 import { VERSION } from '../version.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
-import { waitForDependencies } from '../features/dependency-wait.js';
+import { DependencyGate, type DependencyVerdict, type DependencyView } from '../features/dependency-wait.js';
 import { formatTimestamp } from './event-log.js';
 
 interface ProgramEntry {
@@ -67,6 +67,13 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   private readonly host: ProcessHost;
   private readonly features: FeatureRuntime;
   private readonly ports = new PortAllocator();
+  /** Processes waiting for their depends_on, each with its gate. */
+  private readonly gates = new Map<ManagedProcess, DependencyGate>();
+  /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
+  private readonly restarting = new Set<ManagedProcess>();
+  /** Resolved at the next state or health change, for dependents that wait. */
+  private readonly changeWaiters = new Set<() => void>();
+  private readonly dependencyView: DependencyView;
 
   constructor(
     config: SupervisorConfig,
@@ -88,6 +95,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.features.onStateChange(process, previous);
+        this.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;
         const message: ProcessEventMessage = { type: 'state', process: this.infoOf(process), previous };
@@ -100,11 +108,29 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
         mayRestart: () => !this.shuttingDown,
         restartProcess: (process, why) => this.restartProcess(process, why),
         processesOf: (name) => this.entries.get(name)?.processes ?? [],
-        onHealthChange: (process) => this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state }),
+        onHealthChange: (process) => {
+          this.notifyChange();
+          this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state });
+        },
       },
       config.logFile,
     );
     for (const program of config.programs.values()) this.entries.set(program.name, this.createEntry(program));
+    this.dependencyView = {
+      processesOf: (name) => this.entries.get(name)?.processes ?? [],
+      healthOf: (dependency) => this.features.healthOf(dependency)?.health ?? null,
+      startPending: (dependency) => this.gates.has(dependency) || this.restarting.has(dependency),
+      startProgram: (name) => {
+        for (const dependency of this.entries.get(name)?.processes ?? []) void this.startOne(dependency);
+      },
+      nextChange: (signal) => this.nextChange(signal),
+    };
+  }
+
+  private notifyChange(): void {
+    const waiters = [...this.changeWaiters];
+    this.changeWaiters.clear();
+    for (const waiter of waiters) waiter();
   }
 
   get config(): SupervisorConfig {
@@ -177,35 +203,57 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     return this.findProcesses([name]).map((process) => ({ name: process.fullName, runs: process.history.list() }));
   }
 
-  /** Resolves at the next state or health change of any process. */
-  private nextChange(): Promise<void> {
-    return new Promise((resolve) => this.once('state', () => resolve()));
+  /** Resolves at the next state or health change of any process, or when the signal aborts. */
+  private nextChange(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const wake = (): void => {
+        this.changeWaiters.delete(wake);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.changeWaiters.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+    });
+  }
+
+  /** The gate a process waits behind until its depends_on hold; the gate, once met, starts it. */
+  private gateFor(process: ManagedProcess): DependencyGate {
+    const existing = this.gates.get(process);
+    if (existing) return existing;
+    const gate = new DependencyGate(process.program.dependsOn, this.dependencyView, (verdict, previous) => this.reportDependencies(process, verdict, previous));
+    this.gates.set(process, gate);
+    void gate.done.then((met) => {
+      if (this.gates.get(process) === gate) this.gates.delete(process);
+      process.blockedReason = null;
+      if (met && !this.shuttingDown) process.dispatch({ type: 'start' });
+    });
+    return gate;
+  }
+
+  private reportDependencies(process: ManagedProcess, verdict: DependencyVerdict, previous: DependencyVerdict): void {
+    const meta = { process: process.fullName };
+    if (verdict.kind === 'met') {
+      process.blockedReason = null;
+      if (previous.kind !== 'waiting' || previous.text !== '') this.log.info(`dependencies met: starting ${process.fullName}`, { event: 'dependency_met', ...meta });
+      return;
+    }
+    process.blockedReason = verdict.text;
+    if (verdict.kind === 'blocked') this.log.warn(`not starting ${process.fullName}: ${verdict.text}`, { event: 'dependency_failed', ...meta });
+    else if (verdict.kind !== previous.kind) this.log.info(`${process.fullName} is ${verdict.text}`, { event: 'dependency_wait', ...meta });
   }
 
   private async startOne(process: ManagedProcess): Promise<ActionResult> {
-    const dependencies = process.program.dependsOn;
-    if (dependencies.length > 0 && !runningStates.includes(process.state)) {
-      const stopsBefore = process.stopRequests;
-      const failure = await waitForDependencies(dependencies, {
-        processesOf: (name) => this.entries.get(name)?.processes ?? [],
-        healthOf: (dependency) => this.features.healthOf(dependency)?.health ?? null,
-        startProgram: async (name) => {
-          await Promise.all((this.entries.get(name)?.processes ?? []).map((dependency) => this.startOne(dependency)));
-        },
-        nextChange: () => this.nextChange(),
-      }, (waitingFor) => {
-        process.blockedReason = waitingFor;
-      });
-      process.blockedReason = failure;
-      if (failure !== null) {
-        this.log.warn(`not starting ${process.fullName}: ${failure}`, { event: 'dependency_failed', process: process.fullName });
-        return { name: process.fullName, ok: false, state: process.state, message: failure };
+    if (process.program.dependsOn.length > 0 && !runningStates.includes(process.state)) {
+      const verdict = await this.gateFor(process).settled();
+      if (verdict === null) {
+        return { name: process.fullName, ok: false, state: process.state, message: this.shuttingDown ? 'shutting down' : 'stopped while waiting for its dependencies' };
       }
-      if (this.shuttingDown) return { name: process.fullName, ok: false, state: process.state, message: 'shutting down' };
-      if (process.stopRequests !== stopsBefore) return { name: process.fullName, ok: false, state: process.state, message: 'stopped while waiting for its dependencies' };
-    }
-    const result = process.dispatch({ type: 'start' });
-    if (!result.accepted) {
+      if (verdict.kind !== 'met') {
+        return { name: process.fullName, ok: false, state: process.state, message: verdict.kind === 'stalled' ? `not started yet: ${verdict.text}` : verdict.text };
+      }
+      // The gate has started it; what is left is to wait for the start to settle.
+    } else if (!process.dispatch({ type: 'start' }).accepted) {
       return { name: process.fullName, ok: true, state: process.state, message: 'already started' };
     }
     const snapshot = await process.waitFor((current) => settledAfterStart.includes(current.state));
@@ -215,7 +263,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   }
 
   private async stopOne(process: ManagedProcess): Promise<ActionResult> {
-    process.stopRequests += 1;
+    this.gates.get(process)?.cancel();
     process.blockedReason = null;
     const result = process.dispatch({ type: 'stop' });
     if (!result.accepted) {
@@ -257,8 +305,13 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   /** Restarts one process for a monitor (unhealthy, stale heartbeat). */
   private async restartProcess(process: ManagedProcess, why: string): Promise<void> {
     this.log.warn(`restarting ${process.fullName}: ${why}`, { event: 'restart', process: process.fullName, pid: process.snapshot.pid });
-    await this.stopOne(process);
-    if (!this.shuttingDown) process.dispatch({ type: 'start' });
+    this.restarting.add(process);
+    try {
+      await this.stopOne(process);
+      if (!this.shuttingDown) process.dispatch({ type: 'start' });
+    } finally {
+      this.restarting.delete(process);
+    }
   }
 
   private refuseWhileShuttingDown(): void {
@@ -418,6 +471,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
+    for (const gate of this.gates.values()) gate.cancel();
     this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.processes().filter((process) => runningStates.includes(process.state));
