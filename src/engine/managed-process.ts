@@ -153,6 +153,8 @@ export class ManagedProcess {
         const timerName = effect.timer;
         const timer = setTimeout(() => {
           this.timers.delete(timerName);
+          // No retry while the supervisor shuts down: the process stays in BACKOFF until its stop.
+          if (timerName === 'backoff' && !this.host.mayRestart()) return;
           // The ready deadline carries the last probe error, so the failure says why.
           this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.readyDetail } : timerEvents[timerName]);
         }, effect.ms);

@@ -18,7 +18,7 @@ import { resolveNames } from './resolve-names.js';
 import { VERSION } from '../version.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
-import { DependencyGate, type DependencyVerdict, type DependencyView } from '../features/dependency-wait.js';
+import { DependencyGates } from '../features/dependency-gates.js';
 import { formatTimestamp } from './event-log.js';
 
 interface ProgramEntry {
@@ -67,13 +67,9 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   private readonly host: ProcessHost;
   private readonly features: FeatureRuntime;
   private readonly ports = new PortAllocator();
-  /** Processes waiting for their depends_on, each with its gate. */
-  private readonly gates = new Map<ManagedProcess, DependencyGate>();
   /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
   private readonly restarting = new Set<ManagedProcess>();
-  /** Resolved at the next state or health change, for dependents that wait. */
-  private readonly changeWaiters = new Set<() => void>();
-  private readonly dependencyView: DependencyView;
+  private readonly gates: DependencyGates;
 
   constructor(
     config: SupervisorConfig,
@@ -95,7 +91,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.features.onStateChange(process, previous);
-        this.notifyChange();
+        this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;
         const message: ProcessEventMessage = { type: 'state', process: this.infoOf(process), previous };
@@ -109,28 +105,21 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
         restartProcess: (process, why) => this.restartProcess(process, why),
         processesOf: (name) => this.entries.get(name)?.processes ?? [],
         onHealthChange: (process) => {
-          this.notifyChange();
+          this.gates.notifyChange();
           this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state });
         },
       },
       config.logFile,
     );
     for (const program of config.programs.values()) this.entries.set(program.name, this.createEntry(program));
-    this.dependencyView = {
+    this.gates = new DependencyGates({
+      log: this.log,
+      isShuttingDown: () => this.shuttingDown,
       processesOf: (name) => this.entries.get(name)?.processes ?? [],
-      healthOf: (dependency) => this.features.healthOf(dependency)?.health ?? null,
-      startPending: (dependency) => this.gates.has(dependency) || this.restarting.has(dependency),
-      startProgram: (name) => {
-        for (const dependency of this.entries.get(name)?.processes ?? []) void this.startOne(dependency);
-      },
-      nextChange: (signal) => this.nextChange(signal),
-    };
-  }
-
-  private notifyChange(): void {
-    const waiters = [...this.changeWaiters];
-    this.changeWaiters.clear();
-    for (const waiter of waiters) waiter();
+      healthOf: (process) => this.features.healthOf(process)?.health ?? null,
+      isRestarting: (process) => this.restarting.has(process),
+      start: (process) => void this.startOne(process),
+    });
   }
 
   get config(): SupervisorConfig {
@@ -203,49 +192,9 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     return this.findProcesses([name]).map((process) => ({ name: process.fullName, runs: process.history.list() }));
   }
 
-  /** Resolves at the next state or health change of any process, or when the signal aborts. */
-  private nextChange(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const wake = (): void => {
-        this.changeWaiters.delete(wake);
-        signal.removeEventListener('abort', wake);
-        resolve();
-      };
-      this.changeWaiters.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
-    });
-  }
-
-  /** The gate a process waits behind until its depends_on hold; the gate, once met, starts it. */
-  private gateFor(process: ManagedProcess): DependencyGate {
-    const existing = this.gates.get(process);
-    if (existing) return existing;
-    const gate = new DependencyGate(process.program.dependsOn, this.dependencyView, (verdict, previous) => this.reportDependencies(process, verdict, previous));
-    this.gates.set(process, gate);
-    void gate.done.then((met) => {
-      if (this.gates.get(process) === gate) this.gates.delete(process);
-      process.blockedReason = null;
-      if (met && !this.shuttingDown) process.dispatch({ type: 'start' });
-    });
-    return gate;
-  }
-
-  private reportDependencies(process: ManagedProcess, verdict: DependencyVerdict, previous: DependencyVerdict): void {
-    const meta = { process: process.fullName };
-    if (verdict.kind === 'met') {
-      process.blockedReason = null;
-      if (previous.kind !== 'waiting' || previous.text !== '') this.log.info(`dependencies met: starting ${process.fullName}`, { event: 'dependency_met', ...meta });
-      return;
-    }
-    process.blockedReason = verdict.text;
-    if (verdict.kind === 'blocked') this.log.warn(`not starting ${process.fullName}: ${verdict.text}`, { event: 'dependency_failed', ...meta });
-    else if (verdict.kind !== previous.kind) this.log.info(`${process.fullName} is ${verdict.text}`, { event: 'dependency_wait', ...meta });
-  }
-
   private async startOne(process: ManagedProcess): Promise<ActionResult> {
     if (process.program.dependsOn.length > 0 && !runningStates.includes(process.state)) {
-      const verdict = await this.gateFor(process).settled();
+      const verdict = await this.gates.gateFor(process).settled();
       if (verdict === null) {
         return { name: process.fullName, ok: false, state: process.state, message: this.shuttingDown ? 'shutting down' : 'stopped while waiting for its dependencies' };
       }
@@ -263,7 +212,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   }
 
   private async stopOne(process: ManagedProcess): Promise<ActionResult> {
-    this.gates.get(process)?.cancel();
+    this.gates.cancel(process);
     process.blockedReason = null;
     const result = process.dispatch({ type: 'stop' });
     if (!result.accepted) {
@@ -471,7 +420,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
-    for (const gate of this.gates.values()) gate.cancel();
+    this.gates.cancelAll();
     this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.processes().filter((process) => runningStates.includes(process.state));
