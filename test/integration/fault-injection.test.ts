@@ -38,6 +38,8 @@ interface ProcEntry {
   ppid: number;
   pgid: number;
   state: string;
+  /** Clock ticks after boot: with the pid, it names one process even after the pid is reused. */
+  startTicks: number;
 }
 
 /** Every process on the machine, from /proc/PID/stat. */
@@ -48,20 +50,12 @@ function processTable(): ProcEntry[] {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      entries.push({ pid: Number(name), state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]) });
+      entries.push({ pid: Number(name), state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: Number(fields[19]) });
     } catch {
       // Gone between the listing and the read.
     }
   }
   return entries;
-}
-
-function carriesSocket(pid: number, socketPath: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TASKMASTER_SOCKET=${socketPath}`);
-  } catch {
-    return false;
-  }
 }
 
 const fdCount = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
@@ -76,6 +70,15 @@ programs:
   slow: { cmd: "sh -c 'sleep 0.3; exec sleep 1000'", numprocs: 2, starttime: 0.2, startretries: 1000, autorestart: unexpected, crash_loop: false }
 `);
   const supervisorPid = tm.child.pid!;
+  // Every child leads its own process group: what is left in the group of a dead one escaped.
+  const groupsEverSeen = new Map<number, number>();
+  /** In the group of one of our children (its leader dead, or alive and not a reused pid). */
+  const inOurGroup = (entry: ProcEntry, table: readonly ProcEntry[]): boolean => {
+    const leaderStart = groupsEverSeen.get(entry.pgid);
+    if (leaderStart === undefined) return false;
+    const leader = table.find((candidate) => candidate.pid === entry.pgid);
+    return leader === undefined || leader.startTicks === leaderStart;
+  };
   const allRunning = async (): Promise<Row[] | undefined> => {
     const rows = await status(tm.socket);
     return rows.length === 20 && rows.every((row) => row.state === 'RUNNING') ? rows : undefined;
@@ -90,6 +93,11 @@ programs:
     while (Date.now() < endAt) {
       const rows = await status(tm.socket);
       const now = Date.now();
+      const table = processTable();
+      for (const row of rows) {
+        const entry = row.pid === null || groupsEverSeen.has(row.pid) ? undefined : table.find((candidate) => candidate.pid === row.pid);
+        if (entry) groupsEverSeen.set(entry.pid, entry.startTicks);
+      }
       for (const row of rows) {
         if (row.state !== 'RUNNING' || row.pid === null) continue;
         // A pid we signalled a moment ago may be dying; any other RUNNING pid must be alive.
@@ -99,7 +107,6 @@ programs:
       }
       // Targets: the children, and now and then a grandchild they started.
       const children = rows.filter((row) => row.pid !== null).map((row) => row.pid!);
-      const table = processTable();
       const grandchildren = table.filter((entry) => children.includes(entry.ppid)).map((entry) => entry.pid);
       const targets = Math.random() < 0.2 && grandchildren.length > 0 ? grandchildren : children;
       const target = targets[Math.floor(Math.random() * targets.length)];
@@ -120,9 +127,10 @@ programs:
     const rows = await waitFor(allRunning, 'all 20 processes RUNNING again after the storm', 30_000);
     for (const row of rows) assert.ok(isAlive(row.pid!), `${row.name} RUNNING with dead pid ${row.pid}`);
     await waitFor(() => !processTable().some((entry) => entry.ppid === supervisorPid && entry.state === 'Z'), 'no zombie child of the supervisor', 5000);
-    // Nothing escaped: whatever carries our socket belongs to the group of a RUNNING process.
+    // Nothing escaped: no process is left in the group of a child that died.
     const groups = new Set(rows.map((row) => row.pid));
-    const strays = processTable().filter((entry) => carriesSocket(entry.pid, tm.socket) && !groups.has(entry.pgid));
+    const finalTable = processTable();
+    const strays = finalTable.filter((entry) => inOurGroup(entry, finalTable) && !groups.has(entry.pgid));
     assert.deepEqual(strays, [], 'processes left outside every supervised group');
     const fdsAfter = fdCount(supervisorPid);
     assert.ok(fdsAfter <= fdsBefore + 4, `descriptors grew from ${fdsBefore} to ${fdsAfter}`);
@@ -134,8 +142,13 @@ programs:
     const deadline = setTimeout(() => tm.child.kill('SIGKILL'), 30_000);
     await tm.stop();
     clearTimeout(deadline);
-    for (const entry of processTable()) {
-      if (carriesSocket(entry.pid, tm.socket)) process.kill(entry.pid, 'SIGKILL');
+    const table = processTable();
+    for (const entry of table) {
+      try {
+        if (inOurGroup(entry, table)) process.kill(entry.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
     }
   }
 });
