@@ -3,11 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
-import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
+import type { ProcessInfo } from './process-info.js';
+import { describeProcess } from './describe-process.js';
 import { childEnvironment, isResourceShortage, spawnChild } from './spawn-child.js';
-import { formatDelay } from './crash-loop.js';
 import {
-  describeExit,
   initialSnapshot,
   transition,
   type Effect,
@@ -363,7 +362,17 @@ export class ManagedProcess {
       exitCode,
       signal,
       uptime,
-      description: this.describe(uptime),
+      description: describeProcess({
+        snapshot: this.current,
+        uptimeSeconds: uptime,
+        nowMs,
+        hasReadyCheck: this.program.ready !== null,
+        readyDetail: this.readyDetail,
+        blockedReason: this.blockedReason,
+        backoffDueMs: this.backoffDueMs,
+        startedAtMs: this.startedAtMs,
+        stoppedAtMs: this.stoppedAtMs,
+      }),
       spawnError,
       startedAt: this.startedAtMs,
       stoppedAt: this.stoppedAtMs,
@@ -372,32 +381,5 @@ export class ManagedProcess {
       nextRunAt: null,
       lastRun: this.history.last() ?? null,
     };
-  }
-
-  private describe(uptime: number): string {
-    const { state, pid, exitCode, signal, spawnError } = this.current;
-    // A start waiting for its dependencies says so, whatever ended the last run.
-    if (this.blockedReason !== null && (state === 'STOPPED' || state === 'EXITED' || state === 'FATAL')) return this.blockedReason;
-    switch (state) {
-      case 'RUNNING':
-        return `pid ${pid}, uptime ${formatUptime(uptime)}`;
-      case 'STARTING':
-        if (pid !== null && this.program.ready && !this.current.readyPassed) return `pid ${pid}, waiting for ready check${this.readyDetail ? ` (${this.readyDetail})` : ''}`;
-        return pid === null ? '' : `pid ${pid}`;
-      case 'STOPPING':
-        return pid === null ? '' : `pid ${pid}`;
-      case 'BACKOFF': {
-        const retryIn = formatDelay(Math.max(0, Math.ceil(((this.backoffDueMs ?? Date.now()) - Date.now()) / 1000) * 1000));
-        if (this.current.backoffKind === 'crash_loop') return `restarting in ${retryIn} (${spawnError ?? 'crash loop'})`;
-        if (this.current.backoffKind === 'resources') return `${spawnError ?? 'out of resources'}; retrying in ${retryIn}`;
-        return spawnError ?? '';
-      }
-      case 'FATAL':
-        return spawnError ?? '';
-      case 'EXITED':
-        return `${describeExit(exitCode, signal)}, ${formatStopTime(this.stoppedAtMs ?? Date.now())}`;
-      case 'STOPPED':
-        return this.stoppedAtMs === null || this.startedAtMs === null ? 'Not started' : formatStopTime(this.stoppedAtMs);
-    }
   }
 }

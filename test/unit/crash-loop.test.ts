@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CrashLoopConfig } from '../../src/config/types.js';
 import { decideRestart } from '../../src/engine/crash-loop.js';
+import { describeProcess } from '../../src/engine/describe-process.js';
 import { initialSnapshot, transition, type Effect, type Policy, type ProcessEvent, type ProcessSnapshot } from '../../src/engine/state-machine.js';
 
 const crashLoop: CrashLoopConfig = { quickExitMs: 10_000, burst: 3, delayMs: 1000, maxDelayMs: 60_000, limit: 0 };
@@ -171,5 +172,20 @@ describe('the ready deadline', () => {
     assert.equal(transition(passed.snapshot, { type: 'readyDeadlineElapsed', detail: null }, ready).accepted, false);
     const stopping = run([{ type: 'start' }, { type: 'spawned', pid: 7 }, { type: 'readyDeadlineElapsed', detail: null }, { type: 'stop' }, { type: 'exited', exitCode: 0, signal: null }], ready);
     assert.equal(stopping.snapshot.state, 'STOPPED');
+  });
+});
+
+describe('status descriptions of the new waits', () => {
+  const base = { uptimeSeconds: 0, nowMs: 10_000, hasReadyCheck: false, readyDetail: null, blockedReason: null, startedAtMs: 1, stoppedAtMs: 2 };
+  it('counts down a crash-loop backoff and a resource retry', () => {
+    const snapshot = { ...initialSnapshot('web'), state: 'BACKOFF' as const, backoffKind: 'crash_loop' as const, spawnError: 'crash loop: 6 quick exits' };
+    assert.equal(describeProcess({ ...base, snapshot, backoffDueMs: 13_600 }), 'restarting in 4s (crash loop: 6 quick exits)');
+    const resources = { ...snapshot, backoffKind: 'resources' as const, spawnError: 'out of file descriptors (EMFILE)' };
+    assert.equal(describeProcess({ ...base, snapshot: resources, backoffDueMs: 10_250 }), 'out of file descriptors (EMFILE); retrying in 1s');
+  });
+
+  it('puts what a start waits for before how the last run ended', () => {
+    const snapshot = { ...initialSnapshot('web'), state: 'FATAL' as const, spawnError: 'x' };
+    assert.equal(describeProcess({ ...base, snapshot, backoffDueMs: null, blockedReason: 'waiting for db to start (db: STARTING)' }), 'waiting for db to start (db: STARTING)');
   });
 });
