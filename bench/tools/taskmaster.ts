@@ -17,6 +17,8 @@ function configYaml(dir: string, programs: readonly ProgramSpec[]): string {
       '    autorestart: always',
       '    starttime: 0',
       '    startretries: 3',
+      // The restart workload kills a fresh child over and over: a crash loop by the defaults; off, as PM2's limits are.
+      '    crash_loop: false',
       '    stoptime: 10',
       `    stdout: ${program.stdoutFile === null ? 'discard' : JSON.stringify(program.stdoutFile)}`,
       // No rotation, as supervisord's stdout_logfile_maxbytes=0 and PM2 without pm2-logrotate.

@@ -5,6 +5,7 @@ import { didYouMean } from './did-you-mean.js';
 import {
   notifyEvents,
   type Dependency,
+  type CrashLoopConfig,
   type DependencyCondition,
   type HealthcheckConfig,
   type HookConfig,
@@ -27,8 +28,11 @@ type Fields = Map<string, { node: Node; keyPath: string }>;
 
 export const featureKeys = [
   'schedule', 'timezone', 'overlap', 'catchup', 'jitter', 'times', 'timeout',
-  'healthcheck', 'ready', 'heartbeat', 'depends_on', 'port', 'prestart', 'poststop', 'notify',
+  'healthcheck', 'ready', 'heartbeat', 'depends_on', 'port', 'prestart', 'poststop', 'notify', 'crash_loop',
 ] as const;
+
+/** Protective defaults: three quick restarts, then 1 s, 2 s, 4 s ... up to a minute, never FATAL. */
+export const defaultCrashLoop: CrashLoopConfig = { quickExitMs: 10_000, burst: 3, delayMs: 1000, maxDelayMs: 60_000, limit: 0 };
 
 export const noFeatures: ProgramFeatures = {
   schedule: null,
@@ -41,6 +45,7 @@ export const noFeatures: ProgramFeatures = {
   prestart: null,
   poststop: null,
   notify: null,
+  crashLoop: defaultCrashLoop,
 };
 
 /** The keys of a nested mapping, with unknown ones reported; undefined if it is no mapping. */
@@ -180,6 +185,24 @@ function parseNotify(node: Node, keyPath: string, context: FeatureContext): Noti
   return { events, url, cmd };
 }
 
+/** `crash_loop: false` turns the backoff off; a mapping overrides some of the defaults. */
+function parseCrashLoop(node: Node, keyPath: string, context: FeatureContext): CrashLoopConfig | null {
+  const direct = scalarOf(node);
+  if (direct === false || direct === 'off') return null;
+  if (direct === true || direct === 'on') return defaultCrashLoop;
+  const fields = readMapping(node, keyPath, ['quick_exit', 'burst', 'delay', 'max_delay', 'limit'], context);
+  if (!fields) return defaultCrashLoop;
+  const config: CrashLoopConfig = {
+    quickExitMs: readField(fields, 'quick_exit', parseDuration, defaultCrashLoop.quickExitMs, context),
+    burst: readField(fields, 'burst', (raw) => parseWholeNumber(raw, 0), defaultCrashLoop.burst, context),
+    delayMs: readField(fields, 'delay', parseDuration, defaultCrashLoop.delayMs, context),
+    maxDelayMs: readField(fields, 'max_delay', parseDuration, defaultCrashLoop.maxDelayMs, context),
+    limit: readField(fields, 'limit', (raw) => parseWholeNumber(raw, 0), defaultCrashLoop.limit, context),
+  };
+  if (config.maxDelayMs < config.delayMs) context.issues.add(fields.get('max_delay')?.node ?? node, `${keyPath}.max_delay`, `must be at least delay (${config.delayMs / 1000}s)`);
+  return config;
+}
+
 /** Parses the feature keys of one program; problems go to the shared issue list. */
 export function parseFeatures(fields: Fields, context: FeatureContext): ProgramFeatures {
   const { issues } = context;
@@ -226,7 +249,7 @@ export function parseFeatures(fields: Fields, context: FeatureContext): ProgramF
   });
 
   const ready = nested('ready', (node, keyPath) => {
-    const readyFields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout'], context);
+    const readyFields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'deadline'], context);
     if (!readyFields) return null;
     const probe = parseProbe(readyFields, node, keyPath, context);
     if (!probe) return null;
@@ -234,6 +257,7 @@ export function parseFeatures(fields: Fields, context: FeatureContext): ProgramF
       probe,
       intervalMs: readField(readyFields, 'interval', probeInterval, 500, context),
       timeoutMs: readField(readyFields, 'timeout', parseDuration, 5000, context),
+      deadlineMs: readField(readyFields, 'deadline', parseDuration, 60_000, context),
     };
   });
 
@@ -248,5 +272,6 @@ export function parseFeatures(fields: Fields, context: FeatureContext): ProgramF
     prestart: nested('prestart', (node, keyPath) => parseHook(node, keyPath, context)),
     poststop: nested('poststop', (node, keyPath) => parseHook(node, keyPath, context)),
     notify: nested('notify', (node, keyPath) => parseNotify(node, keyPath, context)),
+    crashLoop: fields.has('crash_loop') ? nested('crash_loop', (node, keyPath) => parseCrashLoop(node, keyPath, context)) : defaultCrashLoop,
   };
 }

@@ -109,6 +109,7 @@ export const supervisionKeys = [
   'dependsOn',
   'poststop',
   'notify',
+  'crashLoop',
 ] as const satisfies readonly (keyof ProgramConfig)[];
 
 /** A check of a process from outside: a command, an HTTP GET, or a TCP connect. */
@@ -130,6 +131,18 @@ export interface ReadyConfig {
   readonly probe: Probe;
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  /** How long after the spawn the check may take to pass before the start counts as failed; 0 never. */
+  readonly deadlineMs: number;
+}
+
+/** Backoff of repeated quick exits (see engine/crash-loop.ts); null turns it off. */
+export interface CrashLoopConfig {
+  readonly quickExitMs: number;
+  readonly burst: number;
+  readonly delayMs: number;
+  readonly maxDelayMs: number;
+  /** Quick exits in a row that end in FATAL; 0 never. */
+  readonly limit: number;
 }
 
 export interface HeartbeatConfig {
@@ -183,4 +196,5 @@ export interface ProgramFeatures {
   readonly prestart: HookConfig | null;
   readonly poststop: HookConfig | null;
   readonly notify: NotifyConfig | null;
+  readonly crashLoop: CrashLoopConfig | null;
 }

@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
-import { formatStopTime, formatUptime, type ProcessInfo } from './process-info.js';
-import { childEnvironment, spawnChild } from './spawn-child.js';
+import type { ProcessInfo } from './process-info.js';
+import { describeProcess } from './describe-process.js';
+import { childEnvironment, isResourceShortage, spawnChild } from './spawn-child.js';
 import {
-  describeExit,
   initialSnapshot,
   transition,
   type Effect,
@@ -20,7 +21,7 @@ import { runCommand } from '../features/run-command.js';
 import { RunHistory } from '../features/run-history.js';
 import type { PortAllocator } from '../features/port-allocator.js';
 
-const timerEvents: Record<TimerName, ProcessEvent> = {
+const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
   start: { type: 'startTimeElapsed' },
   backoff: { type: 'backoffElapsed' },
   stop: { type: 'stopTimeElapsed' },
@@ -49,6 +50,10 @@ export class ManagedProcess {
   private child: ChildProcess | null = null;
   private lastPid: number | null = null;
   private startedAtMs: number | null = null;
+  /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
+  private spawnedAtTick = 0;
+  /** When the pending backoff timer fires, for `restarting in 4s` in status. */
+  private backoffDueMs: number | null = null;
   private stoppedAtMs: number | null = null;
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private readonly queue: ProcessEvent[] = [];
@@ -58,10 +63,8 @@ export class ManagedProcess {
   port: number | null = null;
   /** Why the ready check has not passed yet, for status. */
   readyDetail: string | null = null;
-  /** Why the process is not being started (a dependency), for status. */
+  /** What its start waits for (a dependency), for status. */
   blockedReason: string | null = null;
-  /** Counts stop requests, so a start that waited for dependencies can tell it was called off. */
-  stopRequests = 0;
   readonly history = new RunHistory();
   private spawnAttempt = 0;
   private readyTimer: NodeJS.Timeout | null = null;
@@ -146,11 +149,16 @@ export class ManagedProcess {
         return;
       case 'startTimer': {
         this.clearTimer(effect.timer);
+        const timerName = effect.timer;
         const timer = setTimeout(() => {
-          this.timers.delete(effect.timer);
-          this.dispatch(timerEvents[effect.timer]);
+          this.timers.delete(timerName);
+          // No retry while the supervisor shuts down: the process stays in BACKOFF until its stop.
+          if (timerName === 'backoff' && !this.host.mayRestart()) return;
+          // The ready deadline carries the last probe error, so the failure says why.
+          this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.readyDetail } : timerEvents[timerName]);
         }, effect.ms);
-        this.timers.set(effect.timer, timer);
+        this.timers.set(timerName, timer);
+        if (timerName === 'backoff') this.backoffDueMs = Date.now() + effect.ms;
         return;
       }
       case 'clearTimers':
@@ -298,13 +306,15 @@ export class ManagedProcess {
       port: this.port,
       supervisorSocket: this.host.socketPath,
     });
-    if (!result.ok) return { type: 'spawnFailed', reason: result.reason };
+    if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
     const child = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => {
-        this.dispatch({ type: 'spawnFailed', reason: `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}` });
+        const transient = isResourceShortage(error.code);
+        const reason = transient ? `couldn't spawn ${this.program.argv[0]}: taskmaster ran out of ${error.code === 'EAGAIN' ? 'processes' : 'file descriptors'} (${error.code})` : `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}`;
+        this.dispatch({ type: 'spawnFailed', reason, transient });
       });
       return null;
     }
@@ -312,15 +322,16 @@ export class ManagedProcess {
     this.child = child;
     this.lastPid = child.pid;
     this.startedAtMs = Date.now();
+    this.spawnedAtTick = performance.now();
     this.readyDetail = null;
     this.history.started(this.startedAtMs);
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
-      this.dispatch({ type: 'exited', exitCode, signal });
+      this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
       const { state, exitExpected, timedOut } = this.current;
-      const result = timedOut ? 'timeout' : state === 'EXITED' && exitExpected === true ? 'success' : state === 'STOPPED' ? 'stopped' : 'failure';
+      const result = timedOut ? 'timeout' : state === 'STOPPED' ? 'stopped' : exitExpected === true ? 'success' : 'failure';
       this.history.ended(Date.now(), exitCode, signal, result);
       this.runPoststop();
     });
@@ -352,7 +363,17 @@ export class ManagedProcess {
       exitCode,
       signal,
       uptime,
-      description: this.describe(uptime),
+      description: describeProcess({
+        snapshot: this.current,
+        uptimeSeconds: uptime,
+        nowMs,
+        hasReadyCheck: this.program.ready !== null,
+        readyDetail: this.readyDetail,
+        blockedReason: this.blockedReason,
+        backoffDueMs: this.backoffDueMs,
+        startedAtMs: this.startedAtMs,
+        stoppedAtMs: this.stoppedAtMs,
+      }),
       spawnError,
       startedAt: this.startedAtMs,
       stoppedAt: this.stoppedAtMs,
@@ -361,26 +382,5 @@ export class ManagedProcess {
       nextRunAt: null,
       lastRun: this.history.last() ?? null,
     };
-  }
-
-  private describe(uptime: number): string {
-    const { state, pid, exitCode, signal, spawnError } = this.current;
-    switch (state) {
-      case 'RUNNING':
-        return `pid ${pid}, uptime ${formatUptime(uptime)}`;
-      case 'STARTING':
-        if (pid !== null && this.program.ready && !this.current.readyPassed) return `pid ${pid}, waiting for ready check${this.readyDetail ? ` (${this.readyDetail})` : ''}`;
-        return pid === null ? '' : `pid ${pid}`;
-      case 'STOPPING':
-        return pid === null ? '' : `pid ${pid}`;
-      case 'BACKOFF':
-      case 'FATAL':
-        return spawnError ?? '';
-      case 'EXITED':
-        return `${describeExit(exitCode, signal)}, ${formatStopTime(this.stoppedAtMs ?? Date.now())}`;
-      case 'STOPPED':
-        if (this.blockedReason) return this.blockedReason;
-        return this.stoppedAtMs === null || this.startedAtMs === null ? 'Not started' : formatStopTime(this.stoppedAtMs);
-    }
   }
 }

@@ -43,7 +43,12 @@ export function childEnvironment(program: ProgramConfig, processName: string, po
 }
 
 /** A warning is something the event log should say once (a missing setpriv). */
-export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | { ok: false; reason: string };
+export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | { ok: false; reason: string; transient: boolean };
+
+/** Errors that say the supervisor ran short (descriptors, processes, memory), not that the program is wrong. */
+export function isResourceShortage(code: string | undefined): boolean {
+  return code === 'EMFILE' || code === 'ENFILE' || code === 'EAGAIN' || code === 'ENOMEM';
+}
 
 function isExecutableFile(path: string): 'ok' | 'missing' | 'not-executable' {
   try {
@@ -84,9 +89,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   let user: UserEntry | undefined;
   if (program.user !== null) {
     user = lookupUser(program.user);
-    if (!user) return { ok: false, reason: `couldn't setuid to ${program.user}: no such user` };
+    if (!user) return { ok: false, transient: false, reason: `couldn't setuid to ${program.user}: no such user` };
     if (process.getuid?.() !== 0 && process.getuid?.() !== user.uid) {
-      return { ok: false, reason: `couldn't setuid to ${program.user}: taskmaster is not running as root` };
+      return { ok: false, transient: false, reason: `couldn't setuid to ${program.user}: taskmaster is not running as root` };
     }
     env['HOME'] = user.home;
     env['USER'] = user.name;
@@ -95,15 +100,15 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const cwd = program.workingDir ?? undefined;
   if (cwd !== undefined) {
     try {
-      if (!statSync(cwd).isDirectory()) return { ok: false, reason: `couldn't chdir to ${cwd}: ENOTDIR` };
+      if (!statSync(cwd).isDirectory()) return { ok: false, transient: false, reason: `couldn't chdir to ${cwd}: ENOTDIR` };
     } catch (error) {
-      return { ok: false, reason: `couldn't chdir to ${cwd}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+      return { ok: false, transient: false, reason: `couldn't chdir to ${cwd}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
     }
   }
   const argv = request.port === null ? program.argv : program.argv.map((word) => word.replaceAll('{port}', String(request.port)));
   const [command, ...args] = argv;
   const resolved = resolveCommand(command ?? '', env['PATH'] ?? '', cwd ?? request.configDir);
-  if ('reason' in resolved) return { ok: false, reason: resolved.reason };
+  if ('reason' in resolved) return { ok: false, transient: false, reason: resolved.reason };
 
   const exec: ExecAs = user === undefined ? { file: resolved.path, args, warning: null } : execAs(user, resolved.path, args);
   const stdio: StdioOptions = ['pipe', request.stdout, request.stderr];
@@ -123,7 +128,8 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
     });
     return { ok: true, child, warning: exec.warning };
   } catch (error) {
-    return { ok: false, reason: `couldn't exec ${resolved.path}: ${(error as Error).message}` };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, transient: isResourceShortage(code), reason: `couldn't exec ${resolved.path}: ${code ?? (error as Error).message}` };
   } finally {
     if (previousUmask !== null) process.umask(previousUmask);
   }

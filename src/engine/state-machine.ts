@@ -1,4 +1,5 @@
 import type { ProgramConfig } from '../config/types.js';
+import { decideRestart, formatDelay } from './crash-loop.js';
 
 export type ProcessState = 'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL';
 
@@ -7,16 +8,22 @@ export const runningStates: readonly ProcessState[] = ['STARTING', 'RUNNING', 'B
 export type ProcessEvent =
   | { readonly type: 'start' }
   | { readonly type: 'spawned'; readonly pid: number }
-  | { readonly type: 'spawnFailed'; readonly reason: string }
+  /** `transient`: the supervisor itself ran out of something (EMFILE...): retried, not counted. */
+  | { readonly type: 'spawnFailed'; readonly reason: string; readonly transient?: boolean }
   | { readonly type: 'startTimeElapsed' }
-  | { readonly type: 'exited'; readonly exitCode: number | null; readonly signal: NodeJS.Signals | null }
+  /** `runMs`: how long the run lasted, for crash-loop detection; missing means long. */
+  | { readonly type: 'exited'; readonly exitCode: number | null; readonly signal: NodeJS.Signals | null; readonly runMs?: number }
   | { readonly type: 'backoffElapsed' }
   | { readonly type: 'stop' }
   | { readonly type: 'stopTimeElapsed' }
   | { readonly type: 'timeoutElapsed' }
-  | { readonly type: 'readyPassed' };
+  | { readonly type: 'readyPassed' }
+  | { readonly type: 'readyDeadlineElapsed'; readonly detail: string | null };
 
-export type TimerName = 'start' | 'backoff' | 'stop' | 'timeout';
+export type TimerName = 'start' | 'backoff' | 'stop' | 'timeout' | 'ready';
+
+/** Why a process waits in BACKOFF: a failed start, a crash loop, or a resource the supervisor ran out of. */
+export type BackoffKind = 'start' | 'crash_loop' | 'resources';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -37,7 +44,7 @@ export type Effect =
  */
 export type Policy = Pick<
   ProgramConfig,
-  'autorestart' | 'exitCodes' | 'startRetries' | 'startTimeMs' | 'stopSignal' | 'stopTimeMs' | 'stopAsGroup' | 'killAsGroup' | 'timeoutMs' | 'ready'
+  'autorestart' | 'exitCodes' | 'startRetries' | 'startTimeMs' | 'stopSignal' | 'stopTimeMs' | 'stopAsGroup' | 'killAsGroup' | 'timeoutMs' | 'ready' | 'crashLoop'
 >;
 
 export interface ProcessSnapshot {
@@ -57,6 +64,13 @@ export interface ProcessSnapshot {
   /** While STARTING: what RUNNING still waits for. */
   readonly startTimePassed: boolean;
   readonly readyPassed: boolean;
+  /** Runs in a row that ended soon after they started (crash-loop backoff). */
+  readonly quickExits: number;
+  /** Spawns in a row that failed for lack of descriptors or processes; never counted as failed starts. */
+  readonly resourceRetries: number;
+  readonly backoffKind: BackoffKind | null;
+  /** Set while a start that failed (ready deadline) is being stopped: the reason its exit is a failed start. */
+  readonly startFailure: string | null;
 }
 
 export type Transition =
@@ -77,6 +91,10 @@ export function initialSnapshot(name: string): ProcessSnapshot {
     timedOut: false,
     startTimePassed: false,
     readyPassed: false,
+    quickExits: 0,
+    resourceRetries: 0,
+    backoffKind: null,
+    startFailure: null,
   };
 }
 
@@ -87,6 +105,10 @@ export function describeExit(exitCode: number | null, signal: NodeJS.Signals | n
 
 const ignored: Transition = { accepted: false, reason: 'IGNORED' };
 
+/** Retries of a spawn that failed on EMFILE and the like: soon, then every few seconds. */
+const resourceRetryFirstMs = 250;
+const resourceRetryMaxMs = 5000;
+
 function accept(snapshot: ProcessSnapshot, effects: Effect[]): Transition {
   return { accepted: true, snapshot, effects };
 }
@@ -95,21 +117,44 @@ function accept(snapshot: ProcessSnapshot, effects: Effect[]): Transition {
 function failStart(current: ProcessSnapshot, policy: Policy, changes: Partial<ProcessSnapshot>, effects: Effect[]): Transition {
   const backoff = current.backoff + 1;
   if (backoff > policy.startRetries) {
-    return accept({ ...current, ...changes, state: 'FATAL', backoff: 0, pid: null }, [
+    return accept({ ...current, ...changes, state: 'FATAL', backoff: 0, quickExits: 0, backoffKind: null, pid: null }, [
       ...effects,
       { type: 'log', level: 'info', event: 'gave_up', message: `gave up: ${current.name} entered FATAL state, too many start retries too quickly` },
     ]);
   }
-  return accept({ ...current, ...changes, state: 'BACKOFF', backoff, pid: null }, [
+  return accept({ ...current, ...changes, state: 'BACKOFF', backoff, backoffKind: 'start', pid: null }, [
     ...effects,
     { type: 'log', level: 'info', event: 'backoff', message: `backoff: ${current.name} will retry in ${backoff}s (attempt ${backoff + 1} of ${policy.startRetries + 1})`, fields: { retryInMs: backoff * 1000 } },
     { type: 'startTimer', timer: 'backoff', ms: backoff * 1000 },
   ]);
 }
 
-function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | null, signal: NodeJS.Signals | null): Transition {
+/** After a run that will restart: at once, after a crash-loop delay, or FATAL at the limit. */
+function restartAfter(current: ProcessSnapshot, policy: Policy, runMs: number, exited: ProcessSnapshot, effects: Effect[]): Transition {
+  const decision = decideRestart(current.quickExits, runMs, policy.crashLoop);
+  const within = formatDelay(policy.crashLoop?.quickExitMs ?? 0);
+  switch (decision.kind) {
+    case 'now':
+      return accept({ ...exited, quickExits: decision.quickExits }, [...effects, { type: 'restart' }]);
+    case 'give_up': {
+      const reason = `crash loop: ${decision.quickExits} quick exits in a row`;
+      return accept({ ...exited, state: 'FATAL', quickExits: 0, backoff: 0, spawnError: reason }, [
+        ...effects,
+        { type: 'log', level: 'warn', event: 'gave_up', message: `gave up: ${current.name} entered FATAL state, ${reason} (each within ${within} of its start)`, fields: { quickExits: decision.quickExits } },
+      ]);
+    }
+    case 'later':
+      return accept({ ...exited, state: 'BACKOFF', backoffKind: 'crash_loop', quickExits: decision.quickExits, spawnError: `crash loop: ${decision.quickExits} quick exits` }, [
+        ...effects,
+        { type: 'log', level: 'warn', event: 'crash_loop', message: `crash loop: ${current.name} exited ${decision.quickExits} times in a row within ${within} of its start, restarting in ${formatDelay(decision.delayMs)}`, fields: { quickExits: decision.quickExits, retryInMs: decision.delayMs } },
+        { type: 'startTimer', timer: 'backoff', ms: decision.delayMs },
+      ]);
+  }
+}
+
+function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | null, signal: NodeJS.Signals | null, runMs: number): Transition {
   const how = describeExit(exitCode, signal);
-  const exitFields = { pid: null, exitCode, signal, killed: false };
+  const exitFields = { pid: null, exitCode, signal, killed: false, startFailure: null };
   const reap: Effect[] = [{ type: 'clearTimers' }, { type: 'reapGroup' }];
   switch (current.state) {
     case 'STOPPING':
@@ -121,7 +166,13 @@ function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | nul
           ...(policy.autorestart === 'never' ? [] : [{ type: 'restart' } as const]),
         ]);
       }
-      return accept({ ...current, ...exitFields, state: 'STOPPED', exitExpected: null }, [
+      if (current.startFailure !== null) {
+        return failStart(current, policy, { ...exitFields, exitExpected: false, spawnError: current.startFailure }, [
+          ...reap,
+          { type: 'log', level: 'info', event: 'exited', message: `exited: ${current.name} (${how}; its start failed)`, fields: { exitCode, signal, expected: false } },
+        ]);
+      }
+      return accept({ ...current, ...exitFields, state: 'STOPPED', exitExpected: null, quickExits: 0 }, [
         ...reap,
         { type: 'log', level: 'info', event: 'stopped', message: `stopped: ${current.name} (${how})`, fields: { exitCode, signal } },
       ]);
@@ -137,8 +188,9 @@ function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | nul
         ...reap,
         { type: 'log', level: 'info', event: 'exited', message: `exited: ${current.name} (${how}; ${expected ? 'expected' : 'not expected'})`, fields: { exitCode, signal, expected } },
       ];
-      if (restart) effects.push({ type: 'restart' });
-      return accept({ ...current, ...exitFields, state: 'EXITED', exitExpected: expected, spawnError: null }, effects);
+      const exited: ProcessSnapshot = { ...current, ...exitFields, state: 'EXITED', exitExpected: expected, spawnError: null, backoffKind: null };
+      if (restart) return restartAfter(current, policy, runMs, exited, effects);
+      return accept({ ...exited, quickExits: 0 }, effects);
     }
     case 'STOPPED':
     case 'BACKOFF':
@@ -155,39 +207,61 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
       if (current.state === 'STARTING' || current.state === 'RUNNING' || current.state === 'STOPPING') {
         return { accepted: false, reason: 'ALREADY_STARTED' };
       }
-      return accept({ ...current, state: 'STARTING', backoff: current.state === 'BACKOFF' ? current.backoff : 0, spawnError: null, killed: false, timedOut: false, startTimePassed: false, readyPassed: false }, [
+      return accept({ ...current, state: 'STARTING', backoff: current.state === 'BACKOFF' ? current.backoff : 0, spawnError: null, killed: false, timedOut: false, startTimePassed: false, readyPassed: false, backoffKind: null, startFailure: null }, [
         { type: 'clearTimers' },
         { type: 'spawn' },
       ]);
     case 'spawned': {
       if (current.state !== 'STARTING') return ignored;
       const runTimers: Effect[] = policy.timeoutMs > 0 ? [{ type: 'startTimer', timer: 'timeout', ms: policy.timeoutMs }] : [];
+      const fresh = { pid: event.pid, exitCode: null, signal: null, exitExpected: null, resourceRetries: 0 };
       if (policy.ready) {
-        return accept({ ...current, pid: event.pid, exitCode: null, signal: null, exitExpected: null, startTimePassed: policy.startTimeMs === 0 }, [
+        return accept({ ...current, ...fresh, startTimePassed: policy.startTimeMs === 0 }, [
           { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
           ...runTimers,
           ...(policy.startTimeMs > 0 ? [{ type: 'startTimer', timer: 'start', ms: policy.startTimeMs } as const] : []),
+          ...(policy.ready.deadlineMs > 0 ? [{ type: 'startTimer', timer: 'ready', ms: policy.ready.deadlineMs } as const] : []),
           { type: 'probeReady' },
         ]);
       }
       if (policy.startTimeMs === 0) {
-        return accept({ ...current, pid: event.pid, exitCode: null, signal: null, exitExpected: null, state: 'RUNNING', backoff: 0 }, [
+        return accept({ ...current, ...fresh, state: 'RUNNING', backoff: 0 }, [
           { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
           { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than 0 seconds (startsecs)` },
           ...runTimers,
         ]);
       }
-      return accept({ ...current, pid: event.pid, exitCode: null, signal: null, exitExpected: null }, [
+      return accept({ ...current, ...fresh }, [
         { type: 'log', level: 'info', event: 'spawned', message: `spawned: '${current.name}' with pid ${event.pid}`, fields: { pid: event.pid } },
         { type: 'startTimer', timer: 'start', ms: policy.startTimeMs },
         ...runTimers,
       ]);
     }
-    case 'spawnFailed':
+    case 'spawnFailed': {
       if (current.state !== 'STARTING') return ignored;
+      if (event.transient === true) {
+        const resourceRetries = current.resourceRetries + 1;
+        const delayMs = Math.min(resourceRetryMaxMs, resourceRetryFirstMs * 2 ** Math.min(resourceRetries - 1, 10));
+        return accept({ ...current, state: 'BACKOFF', backoffKind: 'resources', resourceRetries, spawnError: event.reason, pid: null }, [
+          // The first failure of an outage is news; the retries that follow are not.
+          { type: 'log', level: resourceRetries === 1 ? 'warn' : 'debug', event: 'spawn_error', message: `spawnerr: ${event.reason}; retrying in ${formatDelay(delayMs)}, not counted against startretries`, fields: { reason: event.reason, transient: true, retryInMs: delayMs } },
+          { type: 'startTimer', timer: 'backoff', ms: delayMs },
+        ]);
+      }
       return failStart(current, policy, { spawnError: event.reason, exitCode: null, signal: null, exitExpected: null }, [
         { type: 'log', level: 'info', event: 'spawn_error', message: `spawnerr: ${event.reason}`, fields: { reason: event.reason } },
       ]);
+    }
+    case 'readyDeadlineElapsed': {
+      if (current.state !== 'STARTING' || current.pid === null || current.readyPassed || !policy.ready) return ignored;
+      const reason = `ready check did not pass within ${formatDelay(policy.ready.deadlineMs)}${event.detail ? ` (last: ${event.detail})` : ''}`;
+      return accept({ ...current, state: 'STOPPING', startFailure: reason }, [
+        { type: 'clearTimers' },
+        { type: 'log', level: 'warn', event: 'ready_failed', message: `not ready: ${current.name} ${reason}, sending ${policy.stopSignal}`, fields: { detail: event.detail } },
+        { type: 'signal', signal: policy.stopSignal, group: policy.stopAsGroup },
+        { type: 'startTimer', timer: 'stop', ms: policy.stopTimeMs },
+      ]);
+    }
     case 'readyPassed':
       if (current.state !== 'STARTING' || current.pid === null || current.readyPassed) return ignored;
       if (!current.startTimePassed) return accept({ ...current, readyPassed: true }, []);
@@ -201,19 +275,23 @@ export function transition(current: ProcessSnapshot, event: ProcessEvent, policy
         { type: 'log', level: 'info', event: 'running', message: `success: ${current.name} entered RUNNING state, process has stayed up for > than ${policy.startTimeMs / 1000} seconds (startsecs)` },
       ]);
     case 'exited':
-      return onExit(current, policy, event.exitCode, event.signal);
+      return onExit(current, policy, event.exitCode, event.signal, event.runMs ?? Number.POSITIVE_INFINITY);
     case 'backoffElapsed':
       if (current.state !== 'BACKOFF') return ignored;
-      return accept({ ...current, state: 'STARTING', startTimePassed: false, readyPassed: false, timedOut: false }, [{ type: 'spawn' }]);
+      return accept({ ...current, state: 'STARTING', startTimePassed: false, readyPassed: false, timedOut: false, backoffKind: null }, [{ type: 'spawn' }]);
     case 'stop':
       if (current.state === 'BACKOFF') {
-        return accept({ ...current, state: 'STOPPED', backoff: 0 }, [
+        return accept({ ...current, state: 'STOPPED', backoff: 0, quickExits: 0, resourceRetries: 0, backoffKind: null }, [
           { type: 'clearTimers' },
           { type: 'log', level: 'info', event: 'stopped', message: `stopped: ${current.name} (was in BACKOFF, no process to signal)` },
         ]);
       }
       if (current.state === 'STARTING' && current.pid === null) {
-        return accept({ ...current, state: 'STOPPED', backoff: 0 }, [{ type: 'clearTimers' }]);
+        return accept({ ...current, state: 'STOPPED', backoff: 0, quickExits: 0, resourceRetries: 0 }, [{ type: 'clearTimers' }]);
+      }
+      // A stop asked while a timed-out run or a failed start is being stopped: it ends STOPPED, not retried.
+      if (current.state === 'STOPPING' && (current.timedOut || current.startFailure !== null)) {
+        return accept({ ...current, timedOut: false, startFailure: null }, []);
       }
       if (current.state !== 'STARTING' && current.state !== 'RUNNING') {
         return { accepted: false, reason: 'NOT_RUNNING' };

@@ -19,7 +19,7 @@ import { resolveNames } from './resolve-names.js';
 import { VERSION } from '../version.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
-import { waitForDependencies } from '../features/dependency-wait.js';
+import { DependencyGates } from '../features/dependency-gates.js';
 import { formatTimestamp } from './event-log.js';
 
 interface ProgramEntry {
@@ -70,6 +70,9 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   private readonly ports = new PortAllocator();
   /** Called on every state or pid change of a process, before anything else; keeps the leftover record. */
   onProcessChange: ((process: ManagedProcess) => void) | null = null;
+  /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
+  private readonly restarting = new Set<ManagedProcess>();
+  private readonly gates: DependencyGates;
 
   constructor(
     config: SupervisorConfig,
@@ -92,6 +95,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       onStateChange: (process, previous) => {
         this.onProcessChange?.(process);
         this.features.onStateChange(process, previous);
+        this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;
         const message: ProcessEventMessage = { type: 'state', process: this.infoOf(process), previous };
@@ -104,11 +108,22 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
         mayRestart: () => !this.shuttingDown,
         restartProcess: (process, why) => this.restartProcess(process, why),
         processesOf: (name) => this.entries.get(name)?.processes ?? [],
-        onHealthChange: (process) => this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state }),
+        onHealthChange: (process) => {
+          this.gates.notifyChange();
+          this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state });
+        },
       },
       config.logFile,
     );
     for (const program of config.programs.values()) this.entries.set(program.name, this.createEntry(program));
+    this.gates = new DependencyGates({
+      log: this.log,
+      isShuttingDown: () => this.shuttingDown,
+      processesOf: (name) => this.entries.get(name)?.processes ?? [],
+      healthOf: (process) => this.features.healthOf(process)?.health ?? null,
+      isRestarting: (process) => this.restarting.has(process),
+      start: (process) => void this.startOne(process),
+    });
   }
 
   get config(): SupervisorConfig {
@@ -181,35 +196,17 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     return this.findProcesses([name]).map((process) => ({ name: process.fullName, runs: process.history.list() }));
   }
 
-  /** Resolves at the next state or health change of any process. */
-  private nextChange(): Promise<void> {
-    return new Promise((resolve) => this.once('state', () => resolve()));
-  }
-
   private async startOne(process: ManagedProcess): Promise<ActionResult> {
-    const dependencies = process.program.dependsOn;
-    if (dependencies.length > 0 && !runningStates.includes(process.state)) {
-      const stopsBefore = process.stopRequests;
-      const failure = await waitForDependencies(dependencies, {
-        processesOf: (name) => this.entries.get(name)?.processes ?? [],
-        healthOf: (dependency) => this.features.healthOf(dependency)?.health ?? null,
-        startProgram: async (name) => {
-          await Promise.all((this.entries.get(name)?.processes ?? []).map((dependency) => this.startOne(dependency)));
-        },
-        nextChange: () => this.nextChange(),
-      }, (waitingFor) => {
-        process.blockedReason = waitingFor;
-      });
-      process.blockedReason = failure;
-      if (failure !== null) {
-        this.log.warn(`not starting ${process.fullName}: ${failure}`, { event: 'dependency_failed', process: process.fullName });
-        return { name: process.fullName, ok: false, state: process.state, message: failure };
+    if (process.program.dependsOn.length > 0 && !runningStates.includes(process.state)) {
+      const verdict = await this.gates.gateFor(process).settled();
+      if (verdict === null) {
+        return { name: process.fullName, ok: false, state: process.state, message: this.shuttingDown ? 'shutting down' : 'stopped while waiting for its dependencies' };
       }
-      if (this.shuttingDown) return { name: process.fullName, ok: false, state: process.state, message: 'shutting down' };
-      if (process.stopRequests !== stopsBefore) return { name: process.fullName, ok: false, state: process.state, message: 'stopped while waiting for its dependencies' };
-    }
-    const result = process.dispatch({ type: 'start' });
-    if (!result.accepted) {
+      if (verdict.kind !== 'met') {
+        return { name: process.fullName, ok: false, state: process.state, message: verdict.kind === 'stalled' ? `not started yet: ${verdict.text}` : verdict.text };
+      }
+      // The gate has started it; what is left is to wait for the start to settle.
+    } else if (!process.dispatch({ type: 'start' }).accepted) {
       return { name: process.fullName, ok: true, state: process.state, message: 'already started' };
     }
     const snapshot = await process.waitFor((current) => settledAfterStart.includes(current.state));
@@ -219,7 +216,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   }
 
   private async stopOne(process: ManagedProcess): Promise<ActionResult> {
-    process.stopRequests += 1;
+    this.gates.cancel(process);
     process.blockedReason = null;
     const result = process.dispatch({ type: 'stop' });
     if (!result.accepted) {
@@ -263,8 +260,13 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   /** Restarts one process for a monitor (unhealthy, stale heartbeat). */
   private async restartProcess(process: ManagedProcess, why: string): Promise<void> {
     this.log.warn(`restarting ${process.fullName}: ${why}`, { event: 'restart', process: process.fullName, pid: process.snapshot.pid });
-    await this.stopOne(process);
-    if (!this.shuttingDown) process.dispatch({ type: 'start' });
+    this.restarting.add(process);
+    try {
+      await this.stopOne(process);
+      if (!this.shuttingDown) process.dispatch({ type: 'start' });
+    } finally {
+      this.restarting.delete(process);
+    }
   }
 
   private refuseWhileShuttingDown(): void {
@@ -425,6 +427,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
+    this.gates.cancelAll();
     this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.processes().filter((process) => runningStates.includes(process.state));

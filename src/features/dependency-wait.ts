@@ -1,40 +1,69 @@
 import type { Dependency } from '../config/types.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
+import { describeExit } from '../engine/state-machine.js';
 import type { Health } from './health-monitor.js';
 
 export interface DependencyView {
   processesOf(programName: string): readonly ManagedProcess[];
   healthOf(process: ManagedProcess): Health | null;
-  /** Starts the dependency (and what it needs in turn); resolves when its own start settled. */
-  startProgram(programName: string): Promise<void>;
-  /** Resolves at the next state or health change of any process. */
-  nextChange(): Promise<void>;
+  /** True while a start of the process is on its way (it waits for its own dependencies, or restarts). */
+  startPending(process: ManagedProcess): boolean;
+  /** Starts the dependency (and what it needs in turn) without waiting for it. */
+  startProgram(programName: string): void;
+  /** Resolves at the next state or health change of any process, or when the signal aborts. */
+  nextChange(signal: AbortSignal): Promise<void>;
 }
 
-/** Whether a dependency's condition holds now, cannot hold any more, or may still come. */
-function evaluate(dependency: Dependency, processes: readonly ManagedProcess[], view: DependencyView): 'met' | 'pending' | string {
-  if (processes.length === 0) return `${dependency.name} has no process`;
-  for (const process of processes) {
-    const { state, exitExpected } = process.snapshot;
-    switch (dependency.condition) {
-      case 'started':
-        if (state === 'FATAL' || state === 'STOPPED' || state === 'EXITED') return `${dependency.name} is ${state}`;
-        if (state !== 'RUNNING') return 'pending';
-        break;
-      case 'healthy': {
-        if (state === 'FATAL' || state === 'STOPPED' || state === 'EXITED') return `${dependency.name} is ${state}`;
-        const health = view.healthOf(process);
-        if (health === 'unhealthy') return `${dependency.name} is unhealthy`;
-        if (health !== 'healthy') return 'pending';
-        break;
-      }
-      case 'completed_successfully':
-        if (state === 'EXITED' && exitExpected === true) break;
-        if (state === 'EXITED' || state === 'FATAL' || state === 'STOPPED') return `${dependency.name} did not complete successfully (${state})`;
-        return 'pending';
+/**
+ * Where a dependent stands: `waiting` for a condition on its way, `stalled` on one that is failing
+ * now but may recover by itself (unhealthy), `blocked` on one that needs a hand (FATAL, a failed job).
+ */
+export type DependencyVerdict = { readonly kind: 'met' } | { readonly kind: 'waiting' | 'stalled' | 'blocked'; readonly text: string };
+
+const goals: Record<Dependency['condition'], string> = {
+  started: 'start',
+  healthy: 'become healthy',
+  completed_successfully: 'complete successfully',
+};
+
+function verdictOf(dependency: Dependency, process: ManagedProcess, view: DependencyView): DependencyVerdict {
+  const { state, exitExpected, exitCode, signal, spawnError } = process.snapshot;
+  const health = state === 'RUNNING' ? view.healthOf(process) : null;
+  const waiting = (kind: 'waiting' | 'stalled' = 'waiting'): DependencyVerdict => ({
+    kind,
+    text: `waiting for ${dependency.name} to ${goals[dependency.condition]} (${process.fullName}: ${state}${health ? `, ${health}` : ''})`,
+  });
+  const blocked = (why: string): DependencyVerdict => ({ kind: 'blocked', text: `dependency not met: ${why}; starts once it is met` });
+  if (state === 'FATAL') return blocked(`${process.fullName} is FATAL${spawnError ? ` (${spawnError})` : ''}`);
+  if (state === 'STOPPED') return view.startPending(process) ? waiting() : blocked(`${process.fullName} is STOPPED`);
+  switch (dependency.condition) {
+    case 'started':
+      if (state === 'RUNNING') return { kind: 'met' };
+      return state === 'EXITED' ? blocked(`${process.fullName} is EXITED (${describeExit(exitCode, signal)})`) : waiting();
+    case 'healthy':
+      if (state === 'RUNNING' && health === 'healthy') return { kind: 'met' };
+      if (state === 'EXITED') return blocked(`${process.fullName} is EXITED (${describeExit(exitCode, signal)})`);
+      return waiting(health === 'unhealthy' ? 'stalled' : 'waiting');
+    case 'completed_successfully':
+      if (state === 'EXITED' && exitExpected === true) return { kind: 'met' };
+      return state === 'EXITED' ? blocked(`${process.fullName} did not complete successfully (${describeExit(exitCode, signal)})`) : waiting();
+  }
+}
+
+const severity: Record<DependencyVerdict['kind'], number> = { met: 0, waiting: 1, stalled: 2, blocked: 3 };
+
+/** The verdict of the worst unmet condition among all dependencies. */
+export function evaluateDependencies(dependencies: readonly Dependency[], view: DependencyView): DependencyVerdict {
+  let worst: DependencyVerdict = { kind: 'met' };
+  for (const dependency of dependencies) {
+    const processes = view.processesOf(dependency.name);
+    if (processes.length === 0) return { kind: 'blocked', text: `dependency not met: ${dependency.name} has no process` };
+    for (const process of processes) {
+      const verdict = verdictOf(dependency, process, view);
+      if (severity[verdict.kind] > severity[worst.kind]) worst = verdict;
     }
   }
-  return 'met';
+  return worst;
 }
 
 function needsStart(dependency: Dependency, processes: readonly ManagedProcess[]): boolean {
@@ -46,19 +75,55 @@ function needsStart(dependency: Dependency, processes: readonly ManagedProcess[]
 }
 
 /**
- * Starts what a program depends on and waits for each condition (compose's depends_on).
- * Resolves to null when all hold, or the reason one never will; reports progress meanwhile.
+ * One dependent waiting for its depends_on: it starts what is needed once, then follows every
+ * change until all conditions hold or it is cancelled. A blocked condition does not end the wait:
+ * a dependency started again by hand lets the dependent start too.
  */
-export async function waitForDependencies(dependencies: readonly Dependency[], view: DependencyView, report: (waitingFor: string) => void): Promise<string | null> {
-  for (const dependency of dependencies) {
-    if (needsStart(dependency, view.processesOf(dependency.name))) await view.startProgram(dependency.name);
-    for (;;) {
-      const verdict = evaluate(dependency, view.processesOf(dependency.name), view);
-      if (verdict === 'met') break;
-      if (verdict !== 'pending') return `dependency not met: ${verdict}`;
-      report(`waiting for ${dependency.name} to be ${dependency.condition.replace('_', ' ')}`);
-      await view.nextChange();
-    }
+export class DependencyGate {
+  private readonly controller = new AbortController();
+  private verdict: DependencyVerdict = { kind: 'waiting', text: '' };
+  private readonly settledWaiters = new Set<(verdict: DependencyVerdict) => void>();
+  /** True once every condition holds, false when cancelled. */
+  readonly done: Promise<boolean>;
+
+  constructor(
+    private readonly dependencies: readonly Dependency[],
+    private readonly view: DependencyView,
+    private readonly report: (verdict: DependencyVerdict, previous: DependencyVerdict) => void,
+  ) {
+    this.done = this.run();
   }
-  return null;
+
+  cancel(): void {
+    this.controller.abort();
+  }
+
+  /** The verdict as soon as the start can go (met), cannot go yet (stalled, blocked), or null once cancelled. */
+  settled(): Promise<DependencyVerdict | null> {
+    return new Promise((resolve) => {
+      void this.done.then((met) => resolve(met ? { kind: 'met' } : null));
+      if (this.verdict.kind === 'stalled' || this.verdict.kind === 'blocked') resolve(this.verdict);
+      else this.settledWaiters.add(resolve);
+    });
+  }
+
+  private async run(): Promise<boolean> {
+    for (const dependency of this.dependencies) {
+      if (needsStart(dependency, this.view.processesOf(dependency.name))) this.view.startProgram(dependency.name);
+    }
+    const { signal } = this.controller;
+    while (!signal.aborted) {
+      const verdict = evaluateDependencies(this.dependencies, this.view);
+      const previous = this.verdict;
+      this.verdict = verdict;
+      if (verdict.kind !== previous.kind || ('text' in verdict && 'text' in previous && verdict.text !== previous.text)) this.report(verdict, previous);
+      if (verdict.kind === 'met') return true;
+      if (verdict.kind !== 'waiting') {
+        for (const waiter of this.settledWaiters) waiter(verdict);
+        this.settledWaiters.clear();
+      }
+      await this.view.nextChange(signal);
+    }
+    return false;
+  }
 }

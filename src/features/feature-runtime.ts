@@ -72,7 +72,7 @@ export class FeatureRuntime {
 
   /** Called on every state change: monitors follow RUNNING, alerts follow failures. */
   onStateChange(process: ManagedProcess, previous: ProcessState): void {
-    const { state, exitExpected, timedOut, pid, spawnError } = process.snapshot;
+    const { state, exitExpected, timedOut, pid, spawnError, backoffKind, resourceRetries } = process.snapshot;
     const needsMonitors = process.program.healthcheck !== null || process.program.heartbeat !== null || this.monitors.has(process);
     if (needsMonitors) {
       const monitors = this.monitorsOf(process);
@@ -87,7 +87,8 @@ export class FeatureRuntime {
     if (process.program.notify === null) return;
     const notice = (message: string) => ({ process: process.fullName, pid: pid ?? null, message });
     if (state === 'FATAL') this.notifier.notify(process.program, 'fatal', notice(`${process.fullName} entered FATAL: ${spawnError ?? 'too many start retries'}`));
-    else if (state === 'BACKOFF') this.notifier.notify(process.program, 'backoff', notice(`${process.fullName} failed to start and will retry`));
+    // An outage of descriptors retries every few seconds: one alert for it, not one per retry.
+    else if (state === 'BACKOFF' && (backoffKind !== 'resources' || resourceRetries === 1)) this.notifier.notify(process.program, 'backoff', notice(`${process.fullName} ${backoffKind === 'crash_loop' ? 'is in a crash loop' : 'failed to start'} and will retry${spawnError ? `: ${spawnError}` : ''}`));
     else if (state === 'STOPPING' && timedOut) this.notifier.notify(process.program, 'timeout', notice(`${process.fullName} ran longer than its timeout`));
     else if (state === 'EXITED' && exitExpected === false && !timedOut) this.notifier.notify(process.program, 'unexpected_exit', notice(`${process.fullName} exited unexpectedly`));
   }

@@ -8,7 +8,7 @@ describe('supervision lifecycle', () => {
   it('notices a kill -9 at once and restarts the process', async () => {
     const tm = await RunningTaskmaster.start(`
 programs:
-  victim: { cmd: "sleep 1000", starttime: 0, autorestart: always }
+  victim: { cmd: "sleep 1000", starttime: 0, autorestart: always, crash_loop: false }
 `);
     try {
       let { pid } = await tm.waitForState('victim', 'RUNNING');

@@ -155,20 +155,20 @@ programs:
     }
   });
 
-  it('leaves a dependent unstarted with the reason when a dependency fails', async () => {
+  it('keeps a dependent waiting, and saying so, while its dependency is unhealthy', async () => {
     const tm = await RunningTaskmaster.start(`
 programs:
   db: { cmd: "sleep 100", starttime: 0, autostart: false, healthcheck: { cmd: "false", interval: 100ms, retries: 1, on_unhealthy: ignore } }
   web: { cmd: "sleep 100", starttime: 0, depends_on: { db: healthy } }
 `);
     try {
-      await tm.waitForLog(/not starting web: dependency not met: db is unhealthy/);
+      await tm.waitForLog(/web is waiting for db to become healthy \(db: RUNNING, unhealthy\)/);
       const web = await tm.process('web');
       assert.equal(web.state, 'STOPPED');
-      assert.equal(web.description, 'dependency not met: db is unhealthy');
+      assert.equal(web.description, 'waiting for db to become healthy (db: RUNNING, unhealthy)');
       const start = await ctl(tm.socket, 'start', 'web');
       assert.equal(start.code, 1);
-      assert.match(start.stdout, /web: ERROR \(dependency not met: db is unhealthy\)/);
+      assert.match(start.stdout, /web: ERROR \(not started yet: waiting for db to become healthy \(db: RUNNING, unhealthy\)\)/);
     } finally {
       await tm.stop();
     }
@@ -182,12 +182,13 @@ programs:
 `);
     try {
       const starting = ctl(tm.socket, 'start', 'web');
-      await waitFor(async () => (await tm.process('web')).description === 'waiting for db to be healthy', 'web waiting for db');
+      await waitFor(async () => /^waiting for db to become healthy \(db: (STARTING|RUNNING)/.test((await tm.process('web')).description), 'web waiting for db');
       assert.equal((await ctl(tm.socket, 'stop', 'web')).code, 0);
       const start = await starting;
       assert.equal(start.code, 1);
       assert.match(start.stdout, /web: ERROR \(stopped while waiting for its dependencies\)/);
-      assert.equal((await tm.process('db')).health, 'healthy');
+      // The stop answers at once; once db turns healthy, web must still stay stopped.
+      await waitFor(async () => (await tm.process('db')).health === 'healthy', 'db healthy');
       assert.equal((await tm.process('web')).state, 'STOPPED');
     } finally {
       await tm.stop();

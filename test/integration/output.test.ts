@@ -244,7 +244,7 @@ programs:
 logfile_maxbytes: 2KB
 logfile_backups: 2
 programs:
-  flappy: { cmd: "sh -c 'exit 1'", starttime: 0, autorestart: always }
+  flappy: { cmd: "sh -c 'exit 1'", starttime: 0, autorestart: always, crash_loop: false }
 `);
     try {
       await waitFor(async () => (await stat(`${tm.logFile}.2`).catch(() => null)) !== null, 'two rotated event logs');

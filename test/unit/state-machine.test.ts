@@ -13,6 +13,7 @@ const policy: Policy = {
   killAsGroup: true,
   timeoutMs: 0,
   ready: null,
+  crashLoop: null,
 };
 
 function run(events: ProcessEvent[], settings: Policy = policy, from: ProcessSnapshot = initialSnapshot('web')) {
