@@ -181,6 +181,7 @@ async function main(): Promise<number> {
   reaper?.close();
   await record?.close();
   await server.close();
+  supervisor.log.close();
   return 0;
 }
 

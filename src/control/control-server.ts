@@ -1,4 +1,5 @@
-import { chmod, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, stat, unlink } from 'node:fs/promises';
+import { replaceFileSync } from '../output/replace-file.js';
 import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
 import { connectionBudget, raiseNoFileLimit } from './fd-budget.js';
@@ -124,7 +125,8 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
     socketPath,
     async writePidFile(path) {
       pidFile = path;
-      await writeFile(path, `${process.pid}\n`);
+      // A pidfile in a shared folder must not let anyone point root at a file of their choosing.
+      replaceFileSync(path, `${process.pid}\n`, 0o644);
     },
     async close() {
       if (tcpServer) await tcpServer.close();

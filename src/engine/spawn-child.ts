@@ -88,7 +88,12 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   env[supervisorSocketVariable] = request.supervisorSocket;
   let user: UserEntry | undefined;
   if (program.user !== null) {
-    user = lookupUser(program.user);
+    try {
+      user = lookupUser(program.user);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false, transient: isResourceShortage(code), reason: `couldn't setuid to ${program.user}: cannot read /etc/passwd (${code ?? (error as Error).message})` };
+    }
     if (!user) return { ok: false, transient: false, reason: `couldn't setuid to ${program.user}: no such user` };
     if (process.getuid?.() !== 0 && process.getuid?.() !== user.uid) {
       return { ok: false, transient: false, reason: `couldn't setuid to ${program.user}: taskmaster is not running as root` };

@@ -436,7 +436,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     await Promise.all(this.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
     this.log.info('taskmaster stopped');
-    this.log.close();
+    // The log stays open for what the front ends still say while they close (the end of a login burst).
     this.emit('shutdown');
   }
 }

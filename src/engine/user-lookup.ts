@@ -7,14 +7,12 @@ export interface UserEntry {
   readonly home: string;
 }
 
-/** Looks a user up by name or uid in /etc/passwd (Node has no getpwnam). */
+/**
+ * Looks a user up by name or uid in /etc/passwd (Node has no getpwnam). Throws when the
+ * file cannot be read (EMFILE, say), so that is never taken for "no such user".
+ */
 export function lookupUser(nameOrUid: string): UserEntry | undefined {
-  let passwd: string;
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    return undefined;
-  }
+  const passwd = readFileSync('/etc/passwd', 'utf8');
   for (const line of passwd.split('\n')) {
     const [name, , uid, gid, , home] = line.split(':');
     if (name === undefined || uid === undefined || gid === undefined) continue;

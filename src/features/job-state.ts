@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { replaceFileSync } from '../output/replace-file.js';
 
 /** When each scheduled job last ticked, kept on disk so missed ticks can be caught up. */
 export class JobState {
@@ -21,10 +22,9 @@ export class JobState {
   recordTick(name: string, atMs: number): void {
     this.ticks[name] = atMs;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      // Write then rename, so a crash never leaves half a file.
-      writeFileSync(`${this.path}.tmp`, JSON.stringify({ lastTicks: this.ticks }));
-      renameSync(`${this.path}.tmp`, this.path);
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      // Write then rename, so a crash never leaves half a file and a planted link is never followed.
+      replaceFileSync(this.path, JSON.stringify({ lastTicks: this.ticks }));
     } catch {
       // Catch-up is best effort: a read-only folder must not stop the job.
     }
