@@ -49,6 +49,14 @@ function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Pa
   return field ? (readScalar(field, parse, context.issues, context.source) ?? fallback) : fallback;
 }
 
+/** A sub-key that must be there and not empty; undefined once reported. */
+function requiredText(fields: Fields, key: string, node: Node, keyPath: string, context: KeyContext): string | undefined {
+  const value = readField(fields, key, nonEmptyText, '', context);
+  if (value !== '') return value;
+  context.issues.add(node, keyPath, `${key} is required`);
+  return undefined;
+}
+
 const probeInterval = (value: unknown): Parsed<number> => parseDuration(value, configLimits.minProbeIntervalMs);
 
 function parseProbe(fields: Fields, node: Node, keyPath: string, context: KeyContext): Probe | undefined {
@@ -108,11 +116,8 @@ export const parseReady: KeyParser<ReadyConfig | null> = (node, keyPath, context
 export const parseHeartbeat: KeyParser<HeartbeatConfig | null> = (node, keyPath, context) => {
   const fields = readMapping(node, keyPath, ['file', 'timeout'], context);
   if (!fields) return null;
-  const file = readField(fields, 'file', nonEmptyText, '', context);
-  if (file === '') {
-    context.issues.add(node, keyPath, 'file is required');
-    return null;
-  }
+  const file = requiredText(fields, 'file', node, keyPath, context);
+  if (file === undefined) return null;
   return { file: resolve(context.baseDir, file), timeoutMs: readField(fields, 'timeout', parseDuration, 60_000, context) };
 };
 
@@ -121,11 +126,8 @@ export const parseHook: KeyParser<HookConfig | null> = (node, keyPath, context) 
   if (typeof direct === 'string' && direct.trim() !== '') return { cmd: direct, timeoutMs: 30_000 };
   const fields = readMapping(node, keyPath, ['cmd', 'timeout'], context);
   if (!fields) return null;
-  const cmd = readField(fields, 'cmd', nonEmptyText, '', context);
-  if (cmd === '') {
-    context.issues.add(node, keyPath, 'cmd is required');
-    return null;
-  }
+  const cmd = requiredText(fields, 'cmd', node, keyPath, context);
+  if (cmd === undefined) return null;
   return { cmd, timeoutMs: readField(fields, 'timeout', parseDuration, 30_000, context) };
 };
 
