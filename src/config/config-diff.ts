@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { readField, type ProgramKey } from './program-key.js';
+import { refinesSchedule, valueAt, type ProgramKey } from './program-key.js';
 import { programKeys } from './program-keys.js';
 import type { ProgramConfig, SupervisorConfig } from './types.js';
 
@@ -22,8 +22,8 @@ export interface ConfigDiff {
 
 function keyChanged(row: ProgramKey, before: ProgramConfig, after: ProgramConfig): boolean {
   // A schedule that comes or goes is reported once, as `schedule`, not as each of its keys.
-  if (row.field.startsWith('schedule.') && row.key !== 'schedule' && (before.schedule === null || after.schedule === null)) return false;
-  if (!isDeepStrictEqual(readField(before, row.field), readField(after, row.field))) return true;
+  if (refinesSchedule(row) && (before.schedule === null || after.schedule === null)) return false;
+  if (!isDeepStrictEqual(valueAt(before, row.field), valueAt(after, row.field))) return true;
   return row.derived.some((field) => !isDeepStrictEqual(before[field], after[field]));
 }
 

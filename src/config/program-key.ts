@@ -69,8 +69,11 @@ export const scalar =
     readScalar({ node, keyPath }, parse, context.issues, context.source);
 
 /** Reads a key's field out of a program; a schedule field of a program without one is undefined. */
-export function readField(program: ProgramConfig, field: FieldPath): unknown {
+export function valueAt(program: ProgramConfig, field: FieldPath): unknown {
   const [group, inner] = field.split('.') as [keyof ProgramConfig, keyof ScheduleConfig | undefined];
   if (inner === undefined) return program[group];
   return program.schedule?.[inner];
 }
+
+/** A key that refines the schedule (timezone, jitter ...): it means nothing without `schedule`. */
+export const refinesSchedule = (row: ProgramKey): boolean => row.field.startsWith('schedule.') && row.key !== 'schedule';

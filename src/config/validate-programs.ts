@@ -3,12 +3,13 @@ import { isMap, type Node } from 'yaml';
 import { checkDependencies } from './check-dependencies.js';
 import { checkTotals } from './check-totals.js';
 import type { ProgramEntry } from './normalise-program.js';
+import { refinesSchedule } from './program-key.js';
 import { programKeys } from './program-keys.js';
 import type { ProgramConfig } from './types.js';
 import { describe, scalarOf, type IssueList } from './yaml-values.js';
 
 const programNamePattern = /^[A-Za-z0-9_.-]+$/;
-const scheduleOnlyKeys = programKeys.filter((row) => row.field.startsWith('schedule.') && row.key !== 'schedule').map((row) => row.key);
+const scheduleOnlyKeys = programKeys.filter(refinesSchedule).map((row) => row.key);
 
 function validateSchedule(entry: ProgramEntry, program: ProgramConfig, issues: IssueList): void {
   const { schedule } = program;
