@@ -1,10 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import { spawnKeys, supervisionKeys, type ProgramConfig, type SupervisorConfig } from './types.js';
+import { refinesSchedule, valueAt, type ProgramKey } from './program-key.js';
+import { programKeys } from './program-keys.js';
+import type { ProgramConfig, SupervisorConfig } from './types.js';
 
 export interface ProgramChange {
   readonly name: string;
   /** True when how the processes are spawned changed, so running ones must restart. */
   readonly respawn: boolean;
+  /** The changed keys as the README names them (`starttime`, not the field `startTimeMs`), in table order. */
   readonly changedKeys: readonly string[];
   readonly numprocsBefore: number;
   readonly numprocsAfter: number;
@@ -17,9 +20,15 @@ export interface ConfigDiff {
   readonly unchanged: readonly string[];
 }
 
-function changedKeysOf(before: ProgramConfig, after: ProgramConfig): string[] {
-  const keys = [...spawnKeys, ...supervisionKeys, 'numprocs' as const];
-  return keys.filter((key) => !isDeepStrictEqual(before[key], after[key]));
+function keyChanged(row: ProgramKey, before: ProgramConfig, after: ProgramConfig): boolean {
+  // A schedule that comes or goes is reported once, as `schedule`, not as each of its keys.
+  if (refinesSchedule(row) && (before.schedule === null || after.schedule === null)) return false;
+  if (!isDeepStrictEqual(valueAt(before, row.field), valueAt(after, row.field))) return true;
+  return row.derived.some((field) => !isDeepStrictEqual(before[field], after[field]));
+}
+
+function changedRows(before: ProgramConfig, after: ProgramConfig): ProgramKey[] {
+  return programKeys.filter((row) => keyChanged(row, before, after));
 }
 
 /** Compares two frozen configs program by program; pure, so reload decisions are testable alone. */
@@ -34,15 +43,15 @@ export function diffConfigs(before: SupervisorConfig, after: SupervisorConfig): 
       added.push(name);
       continue;
     }
-    const changedKeys = changedKeysOf(previous, program);
-    if (changedKeys.length === 0) {
+    const rows = changedRows(previous, program);
+    if (rows.length === 0) {
       unchanged.push(name);
       continue;
     }
     changed.push({
       name,
-      respawn: changedKeys.some((key) => (spawnKeys as readonly string[]).includes(key)),
-      changedKeys,
+      respawn: rows.some((row) => row.reload === 'spawn'),
+      changedKeys: rows.map((row) => row.key),
       numprocsBefore: previous.numprocs,
       numprocsAfter: program.numprocs,
     });

@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import type { ConfigOverrides } from './parse-config.js';
 import type { ConfigVersion } from './read-config-file.js';
-import type { ProgramConfig, SupervisorConfig } from './types.js';
+import { freezeConfig } from './freeze-config.js';
+import type { SupervisorConfig } from './types.js';
 
 /** How long a parse may take, and how much memory it may use, before it counts as failed. */
 export const offThreadLimits = { timeoutMs: 120_000, maxHeapMb: 2048 } as const;
@@ -11,21 +12,6 @@ type WorkerReply =
   | { ok: true; config: SupervisorConfig; version: ConfigVersion }
   | { ok: false; issues: ConfigIssue[] }
   | { ok: false; message: string };
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Structured cloning drops Object.freeze: freeze again what the worker froze. */
-function refreeze(config: SupervisorConfig): SupervisorConfig {
-  for (const program of config.programs.values()) deepFreeze<ProgramConfig>(program);
-  if (config.http) deepFreeze(config.http);
-  return Object.freeze(config);
-}
 
 /**
  * Loads a config in a worker thread, so a big or slow file never stalls supervision.
@@ -50,7 +36,7 @@ export function loadConfigOffThread(file: string, overrides: ConfigOverrides = {
     const timer = setTimeout(() => settle(() => reject(new Error(`Cannot load config ${file}: parsing took more than ${offThreadLimits.timeoutMs} ms`))), offThreadLimits.timeoutMs);
     worker.once('message', (reply: WorkerReply) =>
       settle(() => {
-        if (reply.ok) resolve({ config: refreeze(reply.config), version: reply.version });
+        if (reply.ok) resolve({ config: freezeConfig(reply.config), version: reply.version });
         else if ('issues' in reply) reject(new ConfigError(reply.issues));
         else reject(new Error(`Cannot load config ${file}: ${reply.message}`));
       }),

@@ -1,55 +1,31 @@
 import { resolve } from 'node:path';
-import { Cron } from 'croner';
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
+import { configLimits } from './limits.js';
+import type { KeyContext, KeyParser } from './program-key.js';
 import {
   notifyEvents,
-  type Dependency,
   type CrashLoopConfig,
+  type Dependency,
   type DependencyCondition,
   type HealthcheckConfig,
+  type HeartbeatConfig,
   type HookConfig,
   type NotifyConfig,
   type NotifyEvent,
   type PortConfig,
   type Probe,
-  type ProgramFeatures,
+  type ReadyConfig,
 } from './types.js';
-import { configLimits } from './limits.js';
-import { bad, describe, ok, parseBoolean, parseDuration, parseWholeNumber, scalarOf, type IssueList, type Parsed } from './yaml-values.js';
+import { bad, describe, nonEmptyText, ok, oneOf, parseDuration, parseWholeNumber, readScalar, scalarOf, type Field, type Parsed } from './yaml-values.js';
 
-export interface FeatureContext {
-  readonly issues: IssueList;
-  readonly source: string;
-  readonly baseDir: string;
-}
-
-type Fields = Map<string, { node: Node; keyPath: string }>;
-
-export const featureKeys = [
-  'schedule', 'timezone', 'overlap', 'catchup', 'jitter', 'times', 'timeout',
-  'healthcheck', 'ready', 'heartbeat', 'depends_on', 'port', 'prestart', 'poststop', 'notify', 'crash_loop',
-] as const;
+type Fields = Map<string, Field>;
 
 /** Protective defaults: three quick restarts, then 1 s, 2 s, 4 s ... up to a minute, never FATAL. */
 export const defaultCrashLoop: CrashLoopConfig = { quickExitMs: 10_000, burst: 3, delayMs: 1000, maxDelayMs: 60_000, limit: 0 };
 
-export const noFeatures: ProgramFeatures = {
-  schedule: null,
-  timeoutMs: 0,
-  healthcheck: null,
-  ready: null,
-  heartbeat: null,
-  dependsOn: [],
-  port: null,
-  prestart: null,
-  poststop: null,
-  notify: null,
-  crashLoop: defaultCrashLoop,
-};
-
 /** The keys of a nested mapping, with unknown ones reported; undefined if it is no mapping. */
-function readMapping(node: Node, keyPath: string, allowed: readonly string[], context: FeatureContext): Fields | undefined {
+function readMapping(node: Node, keyPath: string, allowed: readonly string[], context: KeyContext): Fields | undefined {
   if (!isMap(node)) {
     context.issues.add(node, keyPath, `expected a mapping with ${allowed.join(', ')}, got ${describe(node, context.source)}`);
     return undefined;
@@ -68,28 +44,29 @@ function readMapping(node: Node, keyPath: string, allowed: readonly string[], co
   return fields;
 }
 
-function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Parsed<T>, fallback: T, context: FeatureContext): T {
+function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Parsed<T>, fallback: T, context: KeyContext): T {
   const field = fields.get(key);
-  if (!field) return fallback;
-  const parsed = parse(scalarOf(field.node));
-  if (parsed.ok) return parsed.value;
-  context.issues.add(field.node, field.keyPath, `${parsed.expected}, got ${describe(field.node, context.source)}`);
-  return fallback;
+  return field ? (readScalar(field, parse, context.issues, context.source) ?? fallback) : fallback;
+}
+
+/** A sub-key that must be there and not empty; undefined once reported. */
+function requiredText(fields: Fields, key: string, node: Node, keyPath: string, context: KeyContext): string | undefined {
+  const value = readField(fields, key, nonEmptyText, '', context);
+  if (value !== '') return value;
+  context.issues.add(node, keyPath, `${key} is required`);
+  return undefined;
 }
 
 const probeInterval = (value: unknown): Parsed<number> => parseDuration(value, configLimits.minProbeIntervalMs);
-const text = (value: unknown): Parsed<string> => (typeof value === 'string' && value.trim() !== '' ? ok(value) : bad('expected a non-empty string'));
-const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): Parsed<T> =>
-  choices.includes(value as T) ? ok(value as T) : bad(`expected ${choices.join(', ')}`);
 
-function parseProbe(fields: Fields, node: Node, keyPath: string, context: FeatureContext): Probe | undefined {
+function parseProbe(fields: Fields, node: Node, keyPath: string, context: KeyContext): Probe | undefined {
   const kinds = (['cmd', 'http', 'tcp'] as const).filter((kind) => fields.has(kind));
   if (kinds.length !== 1) {
     context.issues.add(node, keyPath, `expected exactly one of cmd, http or tcp, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`);
     return undefined;
   }
   const kind = kinds[0]!;
-  const value = readField(fields, kind, text, '', context);
+  const value = readField(fields, kind, nonEmptyText, '', context);
   if (value === '') return undefined;
   if (kind === 'http') {
     if (!/^https?:\/\//.test(value)) {
@@ -108,7 +85,7 @@ function parseProbe(fields: Fields, node: Node, keyPath: string, context: Featur
   return { kind, cmd: value };
 }
 
-function parseHealthcheck(node: Node, keyPath: string, context: FeatureContext): HealthcheckConfig | null {
+export const parseHealthcheck: KeyParser<HealthcheckConfig | null> = (node, keyPath, context) => {
   const fields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'retries', 'start_period', 'on_unhealthy'], context);
   if (!fields) return null;
   const probe = parseProbe(fields, node, keyPath, context);
@@ -121,22 +98,40 @@ function parseHealthcheck(node: Node, keyPath: string, context: FeatureContext):
     onUnhealthy: readField(fields, 'on_unhealthy', oneOf(['restart', 'ignore'] as const), 'restart', context),
   };
   return probe ? check : null;
-}
+};
 
-function parseHook(node: Node, keyPath: string, context: FeatureContext): HookConfig | null {
+export const parseReady: KeyParser<ReadyConfig | null> = (node, keyPath, context) => {
+  const fields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'deadline'], context);
+  if (!fields) return null;
+  const probe = parseProbe(fields, node, keyPath, context);
+  if (!probe) return null;
+  return {
+    probe,
+    intervalMs: readField(fields, 'interval', probeInterval, 500, context),
+    timeoutMs: readField(fields, 'timeout', parseDuration, 5000, context),
+    deadlineMs: readField(fields, 'deadline', parseDuration, 60_000, context),
+  };
+};
+
+export const parseHeartbeat: KeyParser<HeartbeatConfig | null> = (node, keyPath, context) => {
+  const fields = readMapping(node, keyPath, ['file', 'timeout'], context);
+  if (!fields) return null;
+  const file = requiredText(fields, 'file', node, keyPath, context);
+  if (file === undefined) return null;
+  return { file: resolve(context.baseDir, file), timeoutMs: readField(fields, 'timeout', parseDuration, 60_000, context) };
+};
+
+export const parseHook: KeyParser<HookConfig | null> = (node, keyPath, context) => {
   const direct = scalarOf(node);
   if (typeof direct === 'string' && direct.trim() !== '') return { cmd: direct, timeoutMs: 30_000 };
   const fields = readMapping(node, keyPath, ['cmd', 'timeout'], context);
   if (!fields) return null;
-  const cmd = readField(fields, 'cmd', text, '', context);
-  if (cmd === '') {
-    context.issues.add(node, keyPath, 'cmd is required');
-    return null;
-  }
+  const cmd = requiredText(fields, 'cmd', node, keyPath, context);
+  if (cmd === undefined) return null;
   return { cmd, timeoutMs: readField(fields, 'timeout', parseDuration, 30_000, context) };
-}
+};
 
-function parseDependsOn(node: Node, keyPath: string, context: FeatureContext): Dependency[] {
+export const parseDependsOn: KeyParser<Dependency[]> = (node, keyPath, context) => {
   const conditions: readonly DependencyCondition[] = ['started', 'healthy', 'completed_successfully'];
   if (isSeq(node)) {
     return node.items.map((item) => ({ name: String(scalarOf(item as Node)), condition: 'started' as const }));
@@ -155,9 +150,9 @@ function parseDependsOn(node: Node, keyPath: string, context: FeatureContext): D
     }
     return [{ name, condition: condition as DependencyCondition }];
   });
-}
+};
 
-function parsePort(value: unknown): Parsed<PortConfig> {
+export function parsePort(value: unknown): Parsed<PortConfig> {
   if (value === 'auto') return ok({ kind: 'auto' });
   const match = /^(\d+)(?:-(\d+))?$/.exec(String(value));
   if (match) {
@@ -168,7 +163,7 @@ function parsePort(value: unknown): Parsed<PortConfig> {
   return bad('expected auto, a port, or a range such as 8888-8899');
 }
 
-function parseNotify(node: Node, keyPath: string, context: FeatureContext): NotifyConfig | null {
+export const parseNotify: KeyParser<NotifyConfig | null> = (node, keyPath, context) => {
   const fields = readMapping(node, keyPath, ['on', 'url', 'cmd'], context);
   if (!fields) return null;
   let events: NotifyEvent[] = [...notifyEvents];
@@ -180,13 +175,13 @@ function parseNotify(node: Node, keyPath: string, context: FeatureContext): Noti
     events = items.filter((item): item is NotifyEvent => notifyEvents.includes(item as NotifyEvent));
   }
   const url = readField<string | null>(fields, 'url', (raw) => (typeof raw === 'string' && /^https?:\/\//.test(raw) ? ok(raw) : bad('expected an http:// or https:// URL')), null, context);
-  const cmd = readField<string | null>(fields, 'cmd', text, null, context);
+  const cmd = readField<string | null>(fields, 'cmd', nonEmptyText, null, context);
   if (url === null && cmd === null) context.issues.add(node, keyPath, 'expected url or cmd (or both)');
   return { events, url, cmd };
-}
+};
 
 /** `crash_loop: false` turns the backoff off; a mapping overrides some of the defaults. */
-function parseCrashLoop(node: Node, keyPath: string, context: FeatureContext): CrashLoopConfig | null {
+export const parseCrashLoop: KeyParser<CrashLoopConfig | null> = (node, keyPath, context) => {
   const direct = scalarOf(node);
   if (direct === false || direct === 'off') return null;
   if (direct === true || direct === 'on') return defaultCrashLoop;
@@ -201,77 +196,4 @@ function parseCrashLoop(node: Node, keyPath: string, context: FeatureContext): C
   };
   if (config.maxDelayMs < config.delayMs) context.issues.add(fields.get('max_delay')?.node ?? node, `${keyPath}.max_delay`, `must be at least delay (${config.delayMs / 1000}s)`);
   return config;
-}
-
-/** Parses the feature keys of one program; problems go to the shared issue list. */
-export function parseFeatures(fields: Fields, context: FeatureContext): ProgramFeatures {
-  const { issues } = context;
-  const scalarField = <T>(key: string, parse: (value: unknown) => Parsed<T>, fallback: T): T => readField(fields, key, parse, fallback, context);
-  const nested = <T>(key: string, parse: (node: Node, keyPath: string) => T): T | null => {
-    const field = fields.get(key);
-    return field ? parse(field.node, field.keyPath) : null;
-  };
-
-  const expression = scalarField<string | null>('schedule', text, null);
-  const timezone = scalarField<string | null>('timezone', text, null);
-  let schedule: ProgramFeatures['schedule'] = null;
-  if (expression !== null) {
-    try {
-      new Cron(expression, { ...(timezone ? { timezone } : {}), paused: true }).nextRun();
-      schedule = {
-        expression,
-        timezone,
-        overlap: scalarField('overlap', oneOf(['skip', 'queue', 'replace'] as const), 'skip'),
-        catchup: scalarField('catchup', parseBoolean, false),
-        jitterMs: scalarField('jitter', parseDuration, 0),
-        times: scalarField('times', (raw) => parseWholeNumber(raw, 0), 0),
-      };
-    } catch (error) {
-      const field = fields.get(timezone !== null && /time ?zone/i.test((error as Error).message) ? 'timezone' : 'schedule')!;
-      issues.add(field.node, field.keyPath, `Cannot parse cron schedule: ${(error as Error).message}`);
-    }
-  } else {
-    for (const key of ['timezone', 'overlap', 'catchup', 'jitter', 'times']) {
-      const field = fields.get(key);
-      if (field) issues.add(field.node, field.keyPath, 'only applies to a program with a schedule');
-    }
-  }
-
-  const heartbeat = nested('heartbeat', (node, keyPath) => {
-    const heartbeatFields = readMapping(node, keyPath, ['file', 'timeout'], context);
-    if (!heartbeatFields) return null;
-    const file = readField(heartbeatFields, 'file', text, '', context);
-    if (file === '') {
-      issues.add(node, keyPath, 'file is required');
-      return null;
-    }
-    return { file: resolve(context.baseDir, file), timeoutMs: readField(heartbeatFields, 'timeout', parseDuration, 60_000, context) };
-  });
-
-  const ready = nested('ready', (node, keyPath) => {
-    const readyFields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'deadline'], context);
-    if (!readyFields) return null;
-    const probe = parseProbe(readyFields, node, keyPath, context);
-    if (!probe) return null;
-    return {
-      probe,
-      intervalMs: readField(readyFields, 'interval', probeInterval, 500, context),
-      timeoutMs: readField(readyFields, 'timeout', parseDuration, 5000, context),
-      deadlineMs: readField(readyFields, 'deadline', parseDuration, 60_000, context),
-    };
-  });
-
-  return {
-    schedule,
-    timeoutMs: scalarField('timeout', parseDuration, 0),
-    healthcheck: nested('healthcheck', (node, keyPath) => parseHealthcheck(node, keyPath, context)),
-    ready,
-    heartbeat,
-    dependsOn: nested('depends_on', (node, keyPath) => parseDependsOn(node, keyPath, context)) ?? [],
-    port: scalarField<PortConfig | null>('port', parsePort, null),
-    prestart: nested('prestart', (node, keyPath) => parseHook(node, keyPath, context)),
-    poststop: nested('poststop', (node, keyPath) => parseHook(node, keyPath, context)),
-    notify: nested('notify', (node, keyPath) => parseNotify(node, keyPath, context)),
-    crashLoop: fields.has('crash_loop') ? nested('crash_loop', (node, keyPath) => parseCrashLoop(node, keyPath, context)) : defaultCrashLoop,
-  };
-}
+};

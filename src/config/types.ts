@@ -68,50 +68,6 @@ export interface SupervisorConfig {
   readonly programs: ReadonlyMap<string, ProgramConfig>;
 }
 
-/** Settings that decide how a process is spawned: changing one of them needs a restart. */
-export const spawnKeys = [
-  'cmd',
-  'argv',
-  'umask',
-  'workingDir',
-  'stdout',
-  'stderr',
-  'redirectStderr',
-  'stdoutMaxBytes',
-  'stdoutBackups',
-  'stderrMaxBytes',
-  'stderrBackups',
-  'logTimestamps',
-  'logFileMode',
-  'port',
-  'prestart',
-  'env',
-  'user',
-] as const satisfies readonly (keyof ProgramConfig)[];
-
-/** Settings applied to a running process in place. */
-export const supervisionKeys = [
-  'autostart',
-  'autorestart',
-  'exitCodes',
-  'startRetries',
-  'startTimeMs',
-  'stopSignal',
-  'stopTimeMs',
-  'priority',
-  'stopAsGroup',
-  'killAsGroup',
-  'schedule',
-  'timeoutMs',
-  'healthcheck',
-  'ready',
-  'heartbeat',
-  'dependsOn',
-  'poststop',
-  'notify',
-  'crashLoop',
-] as const satisfies readonly (keyof ProgramConfig)[];
-
 /** A check of a process from outside: a command, an HTTP GET, or a TCP connect. */
 export type Probe =
   | { readonly kind: 'cmd'; readonly cmd: string }

@@ -27,6 +27,20 @@ export class IssueList {
   }
 }
 
+/** A key's YAML node and where it sits, for messages. */
+export interface Field {
+  readonly node: Node;
+  readonly keyPath: string;
+}
+
+/** Parses a field's scalar; a problem is reported as `expected ..., got ...` and gives undefined. */
+export function readScalar<T>(field: Field, parse: (value: unknown) => Parsed<T>, issues: IssueList, source: string): T | undefined {
+  const parsed = parse(scalarOf(field.node));
+  if (parsed.ok) return parsed.value;
+  issues.add(field.node, field.keyPath, `${parsed.expected}, got ${describe(field.node, source)}`);
+  return undefined;
+}
+
 export function describe(node: Node | null | undefined, source: string): string {
   if (!node) return 'nothing';
   if (isMap(node)) return 'a mapping';
@@ -38,6 +52,11 @@ export function describe(node: Node | null | undefined, source: string): string 
 export function scalarOf(node: Node | null | undefined): unknown {
   return isScalar(node) ? node.value : undefined;
 }
+
+export const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): Parsed<T> =>
+  choices.includes(value as T) ? ok(value as T) : bad(`expected ${choices.join(', ')}`);
+
+export const nonEmptyText = (value: unknown): Parsed<string> => (typeof value === 'string' && value.trim() !== '' ? ok(value) : bad('expected a non-empty string'));
 
 export function parseBoolean(value: unknown): Parsed<boolean> {
   if (typeof value === 'boolean') return ok(value);

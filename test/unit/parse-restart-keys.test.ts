@@ -33,7 +33,7 @@ describe('crash_loop and the ready deadline in the config', () => {
     const before = parse('programs:\n  web: { cmd: "sleep 1" }\n');
     const after = parse('programs:\n  web: { cmd: "sleep 1", crash_loop: { limit: 5 } }\n');
     const [change] = diffConfigs(before, after).changed;
-    assert.deepEqual(change?.changedKeys, ['crashLoop']);
+    assert.deepEqual(change?.changedKeys, ['crash_loop']);
     assert.equal(change?.respawn, false);
   });
 });

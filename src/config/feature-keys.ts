@@ -1,0 +1,47 @@
+import { parseCrashLoop, parseDependsOn, parseHealthcheck, parseHeartbeat, parseHook, parseNotify, parsePort, parseReady, defaultCrashLoop } from './parse-features.js';
+import { programKey, scalar, scheduleKey, type ProgramKey } from './program-key.js';
+import { nonEmptyText, oneOf, parseBoolean, parseDuration, parseWholeNumber } from './yaml-values.js';
+
+/** The keys beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
+export const featureKeys: readonly ProgramKey[] = [
+  scheduleKey('schedule', 'expression', {
+    reload: 'supervision', default: '', parse: scalar(nonEmptyText), shown: 'none',
+    doc: 'run at each tick of this cron expression instead of being kept alive (five fields, six with seconds first, `@hourly`, `@daily` ...)',
+  }),
+  scheduleKey('timezone', 'timezone', { reload: 'supervision', default: null, parse: scalar(nonEmptyText), shown: "the machine's", doc: 'time zone of the schedule' }),
+  scheduleKey('overlap', 'overlap', {
+    reload: 'supervision', default: 'skip', parse: scalar(oneOf(['skip', 'queue', 'replace'] as const)), shown: 'skip',
+    doc: '`skip`, `queue` or `replace`, when a tick finds the last run going',
+  }),
+  scheduleKey('catchup', 'catchup', { reload: 'supervision', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'run once at start if a tick was missed while taskmaster was down' }),
+  scheduleKey('jitter', 'jitterMs', { reload: 'supervision', default: 0, parse: scalar(parseDuration), shown: '0', doc: 'delay each tick by a random amount up to this' }),
+  scheduleKey('times', 'times', { reload: 'supervision', default: 0, parse: scalar((raw) => parseWholeNumber(raw, 0)), shown: '0', doc: 'retries of a failed run before it counts as failed' }),
+  programKey('timeout', 'timeoutMs', {
+    reload: 'supervision', default: 0, parse: scalar(parseDuration), shown: '0 (none)',
+    doc: 'stop a run that takes longer (stopsignal, then SIGKILL after `stoptime`); it counts as an unexpected exit',
+  }),
+  programKey('healthcheck', 'healthcheck', {
+    reload: 'supervision', default: null, parse: parseHealthcheck, shown: 'none; `interval: 30s, timeout: 30s, retries: 3, start_period: 0, on_unhealthy: restart`',
+    doc: 'a check of the running process: one of `cmd`, `http`, `tcp`, with `interval`, `timeout`, `retries`, `start_period`, `on_unhealthy` (`restart` or `ignore`)',
+  }),
+  programKey('ready', 'ready', {
+    reload: 'supervision', default: null, parse: parseReady, shown: 'none; `interval: 500ms, timeout: 5s, deadline: 60s`',
+    doc: 'RUNNING only once this check passes: one of `cmd`, `http`, `tcp`, with `interval`, `timeout`, `deadline` (0 waits for ever)',
+  }),
+  programKey('heartbeat', 'heartbeat', { reload: 'supervision', default: null, parse: parseHeartbeat, shown: 'none; `timeout: 60s`', doc: '`{file, timeout}`: restart when the file goes stale' }),
+  programKey('depends_on', 'dependsOn', {
+    reload: 'supervision', default: [], parse: parseDependsOn, shown: 'none',
+    doc: 'programs to wait for: a list (all `started`) or a mapping to `started`, `healthy` or `completed_successfully`',
+  }),
+  programKey('port', 'port', { reload: 'spawn', default: null, parse: scalar(parsePort), shown: 'none', doc: '`auto`, a port, or a range such as `8000-8099`: a free one, given as `$PORT` and `{port}`' }),
+  programKey('prestart', 'prestart', { reload: 'spawn', default: null, parse: parseHook, shown: 'none; `timeout: 30s`', doc: 'a command (or `{cmd, timeout}`) run before each spawn; if it fails, the start fails' }),
+  programKey('poststop', 'poststop', { reload: 'supervision', default: null, parse: parseHook, shown: 'none; `timeout: 30s`', doc: 'a command (or `{cmd, timeout}`) run after each exit' }),
+  programKey('notify', 'notify', {
+    reload: 'supervision', default: null, parse: parseNotify, shown: 'none; `on`: every event',
+    doc: '`{on, url, cmd}`: a webhook and/or a command on `fatal`, `unexpected_exit`, `unhealthy`, `timeout`, `backoff`',
+  }),
+  programKey('crash_loop', 'crashLoop', {
+    reload: 'supervision', default: defaultCrashLoop, parse: parseCrashLoop, shown: '`{quick_exit: 10s, burst: 3, delay: 1s, max_delay: 60s, limit: 0}`',
+    doc: 'backoff of repeated quick exits: `{quick_exit, burst, delay, max_delay, limit}`, or `false` to turn it off (see Behaviour)',
+  }),
+];

@@ -1,0 +1,59 @@
+import { Cron } from 'croner';
+import { isMap, type Node } from 'yaml';
+import { checkDependencies } from './check-dependencies.js';
+import { checkTotals } from './check-totals.js';
+import type { ProgramEntry } from './normalise-program.js';
+import { refinesSchedule } from './program-key.js';
+import { programKeys } from './program-keys.js';
+import type { ProgramConfig } from './types.js';
+import { describe, scalarOf, type IssueList } from './yaml-values.js';
+
+const programNamePattern = /^[A-Za-z0-9_.-]+$/;
+const scheduleOnlyKeys = programKeys.filter(refinesSchedule).map((row) => row.key);
+
+function validateSchedule(entry: ProgramEntry, program: ProgramConfig, issues: IssueList): void {
+  const { schedule } = program;
+  if (schedule === null) {
+    for (const key of scheduleOnlyKeys) {
+      const field = entry.fields.get(key);
+      if (field) issues.add(field.node, field.keyPath, 'only applies to a program with a schedule');
+    }
+    return;
+  }
+  try {
+    new Cron(schedule.expression, { ...(schedule.timezone ? { timezone: schedule.timezone } : {}), paused: true }).nextRun();
+  } catch (error) {
+    const message = (error as Error).message;
+    const field = entry.fields.get(schedule.timezone !== null && /time ?zone/i.test(message) ? 'timezone' : 'schedule')!;
+    issues.add(field.node, field.keyPath, `Cannot parse cron schedule: ${message}`);
+  }
+}
+
+function validateProgram(entry: ProgramEntry, issues: IssueList, source: string): void {
+  const programPath = `programs.${entry.name}`;
+  if (!programNamePattern.test(entry.name)) issues.add(entry.nameNode, programPath, 'program names may only use letters, digits, _, . and -');
+  if (!entry.program) {
+    issues.add(entry.node, programPath, `expected a mapping of program settings, got ${describe(entry.node, source)}`);
+    return;
+  }
+  if (!entry.fields.has('cmd')) issues.add(entry.nameNode, programPath, 'cmd is required (the command to run)');
+  validateSchedule(entry, entry.program, issues);
+}
+
+/** The validate stage: what one value alone cannot tell, within a program and across them. */
+export function validatePrograms(entries: readonly ProgramEntry[], programsNode: Node | undefined, issues: IssueList, source: string): ReadonlyMap<string, ProgramConfig> {
+  for (const entry of entries) validateProgram(entry, issues, source);
+  const programs = new Map<string, ProgramConfig>();
+  const byName = new Map<string, ProgramEntry>();
+  for (const entry of entries) {
+    byName.set(entry.name, entry);
+    if (entry.program) programs.set(entry.name, entry.program);
+  }
+  for (const problem of checkTotals(programs)) issues.add(programsNode, 'programs', problem);
+  for (const problem of checkDependencies(programs)) {
+    const entry = byName.get(problem.program);
+    const dependsPair = isMap(entry?.node) ? entry.node.items.find((pair) => String(scalarOf(pair.key as Node)) === 'depends_on') : undefined;
+    issues.add((dependsPair?.key as Node | undefined) ?? entry?.nameNode, `programs.${problem.program}.depends_on`, problem.message);
+  }
+  return programs;
+}
