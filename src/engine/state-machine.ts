@@ -1,7 +1,9 @@
 import type { ProgramConfig } from '../config/types.js';
 import { decideRestart, formatDelay } from './crash-loop.js';
 
-export type ProcessState = 'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL';
+import type { ProcessState } from '../contracts/process-info.js';
+
+export type { ProcessState };
 
 export const runningStates: readonly ProcessState[] = ['STARTING', 'RUNNING', 'BACKOFF', 'STOPPING'];
 

@@ -1,0 +1,28 @@
+import type { RunRecord } from '../contracts/process-info.js';
+import type { ManagedProcess } from './managed-process.js';
+
+/** How a run ended, as the history and the poststop hook see it. */
+export interface RunEnd {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly result: RunRecord['result'];
+}
+
+/**
+ * The one port between the engine and the features around it (ports, hooks, ready checks,
+ * dependencies, run history). The engine calls it at fixed points of a process's life and
+ * never knows what is plugged in.
+ */
+export interface ProcessExtensions {
+  /** True when a spawn must wait for beforeSpawn (a port to check, a prestart hook). */
+  needsPreparation(process: ManagedProcess): boolean;
+  /** Runs before each spawn; a rejection fails the spawn with its message. */
+  beforeSpawn(process: ManagedProcess): Promise<void>;
+  afterSpawn(process: ManagedProcess, startedAtMs: number): void;
+  afterExit(process: ManagedProcess, run: RunEnd): void;
+  /** Checks readiness until it passes (then calls passed) or stopReady is called. */
+  startReady(process: ManagedProcess, passed: () => void): void;
+  stopReady(process: ManagedProcess): void;
+  /** What status adds after the engine's own description (health, port, next run...). */
+  statusNotes(process: ManagedProcess, nowMs: number): readonly string[];
+}
