@@ -4,9 +4,11 @@ import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
-import type { ProcessExtensions } from './process-extensions.js';
+import { runResultOf, type ProcessExtensions } from './process-extensions.js';
 import { describeProcess } from './describe-process.js';
-import { childEnvironment, isResourceShortage, spawnChild } from './spawn-child.js';
+import { ProcessTimers } from './process-timers.js';
+import { killQuietly, sendSignal } from './send-signal.js';
+import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
 import {
   initialSnapshot,
   transition,
@@ -49,10 +51,8 @@ export class ManagedProcess {
   private startedAtMs: number | null = null;
   /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
   private spawnedAtTick = 0;
-  /** When the pending backoff timer fires, for `restarting in 4s` in status. */
-  private backoffDueMs: number | null = null;
   private stoppedAtMs: number | null = null;
-  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private readonly timers = new ProcessTimers();
   private readonly queue: ProcessEvent[] = [];
   private dispatching = false;
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
@@ -142,21 +142,17 @@ export class ManagedProcess {
         this.spawn();
         return;
       case 'startTimer': {
-        this.clearTimer(effect.timer);
         const timerName = effect.timer;
-        const timer = setTimeout(() => {
-          this.timers.delete(timerName);
+        this.timers.start(timerName, effect.ms, () => {
           // No retry while the supervisor shuts down: the process stays in BACKOFF until its stop.
           if (timerName === 'backoff' && !this.host.mayRestart()) return;
           // The ready deadline carries the last probe error, so the failure says why.
           this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.readyDetail } : timerEvents[timerName]);
-        }, effect.ms);
-        this.timers.set(timerName, timer);
-        if (timerName === 'backoff') this.backoffDueMs = Date.now() + effect.ms;
+        });
         return;
       }
       case 'clearTimers':
-        for (const name of [...this.timers.keys()]) this.clearTimer(name);
+        this.timers.clearAll();
         this.host.extensions.stopReady(this);
         return;
       case 'probeReady':
@@ -165,11 +161,11 @@ export class ManagedProcess {
         });
         return;
       case 'signal':
-        if (this.current.pid !== null) this.sendSignal(this.current.pid, effect.signal, effect.group);
+        if (this.current.pid !== null) sendSignal(this.current.pid, effect.signal, effect.group);
         return;
       case 'reapGroup':
         // Whatever the process left in its group would become an orphan nobody supervises.
-        if (this.program.killAsGroup && this.lastPid !== null) this.killQuietly(-this.lastPid, 'SIGKILL');
+        if (this.program.killAsGroup && this.lastPid !== null) killQuietly(-this.lastPid, 'SIGKILL');
         return;
       case 'log':
         this.host.log.write(effect.level, effect.message, {
@@ -185,30 +181,10 @@ export class ManagedProcess {
     }
   }
 
-  private clearTimer(name: TimerName): void {
-    const timer = this.timers.get(name);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(name);
-  }
-
-  private killQuietly(target: number, signal: NodeJS.Signals): boolean {
-    try {
-      process.kill(target, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private sendSignal(pid: number, signal: NodeJS.Signals, group: boolean): void {
-    if (group && this.killQuietly(-pid, signal)) return;
-    this.killQuietly(pid, signal);
-  }
-
   /** Sends a user's signal to the running process (and its group when stopasgroup is set). */
   signal(signal: NodeJS.Signals): boolean {
     if (this.current.pid === null) return false;
-    this.sendSignal(this.current.pid, signal, this.program.stopAsGroup);
+    sendSignal(this.current.pid, signal, this.program.stopAsGroup);
     return true;
   }
 
@@ -256,11 +232,7 @@ export class ManagedProcess {
     const child = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        const transient = isResourceShortage(error.code);
-        const reason = transient ? `couldn't spawn ${this.program.argv[0]}: taskmaster ran out of ${error.code === 'EAGAIN' ? 'processes' : 'file descriptors'} (${error.code})` : `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}`;
-        this.dispatch({ type: 'spawnFailed', reason, transient });
-      });
+      child.once('error', (error: NodeJS.ErrnoException) => this.dispatch({ type: 'spawnFailed', ...spawnFailure(this.program.argv[0] ?? '', error) }));
       return null;
     }
     child.on('error', () => {});
@@ -275,9 +247,7 @@ export class ManagedProcess {
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
-      const { state, exitExpected, timedOut } = this.current;
-      const result = timedOut ? 'timeout' : state === 'STOPPED' ? 'stopped' : exitExpected === true ? 'success' : 'failure';
-      this.host.extensions.afterExit(this, { exitCode, signal, result });
+      this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current) });
     });
     return { type: 'spawned', pid: child.pid };
   }
@@ -305,7 +275,7 @@ export class ManagedProcess {
       hasReadyCheck: this.program.ready !== null,
       readyDetail: this.readyDetail,
       blockedReason: this.blockedReason,
-      backoffDueMs: this.backoffDueMs,
+      backoffDueMs: this.timers.backoffDueMs,
       startedAtMs: this.startedAtMs,
       stoppedAtMs: this.stoppedAtMs,
     });

@@ -1,11 +1,19 @@
 import type { RunRecord } from '../contracts/process-info.js';
 import type { ManagedProcess } from './managed-process.js';
+import type { ProcessSnapshot } from './state-machine.js';
 
 /** How a run ended, as the history and the poststop hook see it. */
 export interface RunEnd {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly result: RunRecord['result'];
+}
+
+/** How the run that just ended counts in the history, from the snapshot after its exit. */
+export function runResultOf(snapshot: ProcessSnapshot): RunRecord['result'] {
+  if (snapshot.timedOut) return 'timeout';
+  if (snapshot.state === 'STOPPED') return 'stopped';
+  return snapshot.exitExpected === true ? 'success' : 'failure';
 }
 
 /**
