@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import type { ProcessEventMessage } from '../contracts/process-events.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
-import type { ActionResult, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
+import type { ActionResult, ProcessHistory, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
 import { parseSignal } from '../config/signals.js';
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
@@ -14,7 +14,6 @@ import { runningStates, type ProcessState } from '../engine/state-machine.js';
 import { stopInTiers } from '../engine/stop-in-tiers.js';
 import { colourFor } from '../engine/terminal-colour.js';
 import { OutputFiles } from '../output/output-files.js';
-import type { RunRecord } from '../features/run-history.js';
 import { DependencyGates } from '../features/dependency-gates.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
@@ -144,7 +143,7 @@ export class Supervisor extends EventEmitter {
   }
 
   /** The last runs of a process: start, duration, how it ended. */
-  history(name: string): { name: string; runs: readonly RunRecord[] }[] {
+  history(name: string): ProcessHistory[] {
     return this.table.find([name]).map((process) => ({ name: process.fullName, runs: this.processFeatures.historyOf(process).list() }));
   }
 
