@@ -49,7 +49,7 @@ export class Supervisor extends EventEmitter {
     super();
     this.log = new EventLog(eventLogOptions(config));
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
-    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features);
+    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process));
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -168,7 +168,6 @@ export class Supervisor extends EventEmitter {
 
   private async stopOne(process: ManagedProcess): Promise<ActionResult> {
     this.gates.cancel(process);
-    process.blockedReason = null;
     const result = process.dispatch({ type: 'stop' });
     if (!result.accepted) {
       return { name: process.fullName, ok: true, state: process.state, message: 'not running' };

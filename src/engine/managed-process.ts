@@ -60,8 +60,6 @@ export class ManagedProcess {
   port: number | null = null;
   /** Why the ready check has not passed yet, for status; set by the ready check. */
   readyDetail: string | null = null;
-  /** What its start waits for (a dependency), for status; set by the dependency gates. */
-  blockedReason: string | null = null;
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -274,7 +272,7 @@ export class ManagedProcess {
       nowMs,
       hasReadyCheck: this.program.ready !== null,
       readyDetail: this.readyDetail,
-      blockedReason: this.blockedReason,
+      blockedReason: this.host.extensions.blockedReason(this),
       backoffDueMs: this.timers.backoffDueMs,
       startedAtMs: this.startedAtMs,
       stoppedAtMs: this.stoppedAtMs,

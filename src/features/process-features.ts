@@ -17,6 +17,7 @@ export class ProcessFeatures implements ProcessExtensions {
     private readonly log: EventLog,
     private readonly ports: PortAllocator,
     private readonly runtime: () => FeatureRuntime,
+    private readonly dependencyWait: (process: ManagedProcess) => string | null,
   ) {}
 
   historyOf(process: ManagedProcess): RunHistory {
@@ -52,6 +53,10 @@ export class ProcessFeatures implements ProcessExtensions {
 
   stopReady(process: ManagedProcess): void {
     this.readyChecks.stop(process);
+  }
+
+  blockedReason(process: ManagedProcess): string | null {
+    return this.dependencyWait(process);
   }
 
   statusNotes(process: ManagedProcess): readonly string[] {
