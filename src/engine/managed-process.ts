@@ -58,8 +58,6 @@ export class ManagedProcess {
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   /** The port a feature gave this process, for its environment and `{port}`. */
   port: number | null = null;
-  /** Why the ready check has not passed yet, for status; set by the ready check. */
-  readyDetail: string | null = null;
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -145,7 +143,7 @@ export class ManagedProcess {
           // No retry while the supervisor shuts down: the process stays in BACKOFF until its stop.
           if (timerName === 'backoff' && !this.host.mayRestart()) return;
           // The ready deadline carries the last probe error, so the failure says why.
-          this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.readyDetail } : timerEvents[timerName]);
+          this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.host.extensions.readyDetail(this) } : timerEvents[timerName]);
         });
         return;
       }
@@ -238,7 +236,6 @@ export class ManagedProcess {
     this.lastPid = child.pid;
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
-    this.readyDetail = null;
     this.host.extensions.afterSpawn(this, this.startedAtMs);
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
@@ -271,7 +268,7 @@ export class ManagedProcess {
       uptimeSeconds: uptime,
       nowMs,
       hasReadyCheck: this.program.ready !== null,
-      readyDetail: this.readyDetail,
+      readyDetail: this.host.extensions.readyDetail(this),
       blockedReason: this.host.extensions.blockedReason(this),
       backoffDueMs: this.timers.backoffDueMs,
       startedAtMs: this.startedAtMs,

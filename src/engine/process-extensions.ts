@@ -31,6 +31,8 @@ export interface ProcessExtensions {
   /** Checks readiness until it passes (then calls passed) or stopReady is called. */
   startReady(process: ManagedProcess, passed: () => void): void;
   stopReady(process: ManagedProcess): void;
+  /** Why the ready check of the current run has not passed yet (the last probe's error). */
+  readyDetail(process: ManagedProcess): string | null;
   /** What its start waits for (a dependency), said instead of how the last run ended; null when nothing. */
   blockedReason(process: ManagedProcess): string | null;
   /** What status adds after the engine's own description (health, port, next run...). */

@@ -55,6 +55,10 @@ export class ProcessFeatures implements ProcessExtensions {
     this.readyChecks.stop(process);
   }
 
+  readyDetail(process: ManagedProcess): string | null {
+    return this.readyChecks.detailOf(process);
+  }
+
   blockedReason(process: ManagedProcess): string | null {
     return this.dependencyWait(process);
   }

@@ -5,6 +5,8 @@ interface ReadyLoop {
   /** A new round cancels the probes of the one before. */
   round: number;
   timer: NodeJS.Timeout | null;
+  /** The last probe's error in this run, for status and the deadline's message. */
+  detail: string | null;
 }
 
 /** The ready check of each starting process: probes until it passes or the attempt is over. */
@@ -14,7 +16,7 @@ export class ReadyChecks {
   private loopOf(process: ManagedProcess): ReadyLoop {
     let loop = this.loops.get(process);
     if (!loop) {
-      loop = { round: 0, timer: null };
+      loop = { round: 0, timer: null, detail: null };
       this.loops.set(process, loop);
     }
     return loop;
@@ -22,6 +24,7 @@ export class ReadyChecks {
 
   start(process: ManagedProcess, passed: () => void): void {
     const loop = this.loopOf(process);
+    loop.detail = null;
     this.probe(process, loop, loop.round, passed);
   }
 
@@ -33,6 +36,10 @@ export class ReadyChecks {
     loop.round += 1;
   }
 
+  detailOf(process: ManagedProcess): string | null {
+    return this.loops.get(process)?.detail ?? null;
+  }
+
   private probe(process: ManagedProcess, loop: ReadyLoop, round: number, passed: () => void): void {
     const ready = process.program.ready;
     if (!ready || round !== loop.round) return;
@@ -42,7 +49,7 @@ export class ReadyChecks {
         passed();
         return;
       }
-      process.readyDetail = result.detail;
+      loop.detail = result.detail;
       loop.timer = setTimeout(() => this.probe(process, loop, round, passed), ready.intervalMs);
     });
   }
