@@ -3,9 +3,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { configQuietMs, watchConfigFile } from '../config/watch-config-file.js';
-import { Supervisor } from '../engine/supervisor.js';
+import { LocalApi } from '../api/local-api.js';
+import { Supervisor } from '../api/supervisor.js';
 import { VERSION } from '../version.js';
-import { localApi, startControlServer, type ControlServer } from '../control/control-server.js';
+import { startControlServer, type ControlServer } from '../control/control-server.js';
 import { runShell } from '../control/shell.js';
 import { daemonize } from './daemonize.js';
 import { reclaimLeftovers } from '../engine/orphans.js';
@@ -81,11 +82,12 @@ async function main(): Promise<number> {
   }
 
   const supervisor = new Supervisor(config, overrides);
+  const api = new LocalApi(supervisor);
   // Before anything spawns: the reaper must know every child Node itself waits for.
   const reaper = startChildReaper(options.subreaper === true, supervisor.log);
   let server: ControlServer;
   try {
-    server = await startControlServer(supervisor, config.socket, config.http);
+    server = await startControlServer(api, supervisor.log, config.socket, config.http);
   } catch (error) {
     process.stderr.write(`taskmaster: ${(error as Error).message}\n`);
     supervisor.log.close();
@@ -169,7 +171,7 @@ async function main(): Promise<number> {
 
   supervisor.startAutostart();
   if (useShell) {
-    void runShell(localApi(supervisor), { inProcess: true }).then(() => {
+    void runShell(api, { inProcess: true }).then(() => {
       process.stdout.write('leaving the shell: stopping every process and exiting\n');
       shutdown('shell closed, shutting down');
     });

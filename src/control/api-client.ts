@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { ActionResult, ControlApi, ProcessHistory, LogSource, ProcessEventMessage, ProcessInfo, ProgramSummary, ReloadResult } from '../api/supervisor-api.js';
-import { TaskmasterError, type ErrorCode } from '../errors.js';
+import type { SupervisorEvent } from '../contracts/process-events.js';
+import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 
 interface Call {
   readonly method: 'GET' | 'POST';
@@ -10,7 +11,7 @@ interface Call {
 }
 
 /** The control API over a UNIX socket: the same interface the supervisor implements in-process. */
-export class ApiClient implements ControlApi {
+export class ApiClient implements SupervisorApi {
   constructor(readonly socketPath: string) {}
 
   private open(call: Call): Promise<IncomingMessage> {
@@ -150,7 +151,7 @@ export class ApiClient implements ControlApi {
     return this.streamLines({ method: 'GET', path: this.tailPath(source, 0, true), signal }, onText);
   }
 
-  async watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal): Promise<void> {
     let pending = '';
     await this.streamLines({ method: 'GET', path: '/v1/events', signal }, (text) => {
       pending += text;

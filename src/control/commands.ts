@@ -1,7 +1,7 @@
-import type { ActionResult, ControlApi, OutputStreamName, ProcessInfo } from '../api/supervisor-api.js';
-import { TaskmasterError } from '../errors.js';
+import type { ActionResult, SupervisorApi as ControlApi, OutputStreamName, ProcessInfo } from '../contracts/supervisor-api.js';
+import { TaskmasterError } from '../contracts/errors.js';
 import { formatStatusLine } from './format-status.js';
-import { formatTimestamp } from '../engine/event-log.js';
+import { formatTimestamp } from '../output/format-time.js';
 
 /** Where a command writes, and how: colour and progress only on a terminal. */
 export interface Terminal {

@@ -8,10 +8,8 @@ import { checkSocketFolder } from './socket-folder-check.js';
 import { startTcpListener } from './tcp-listener.js';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import type { ControlApi } from '../api/supervisor-api.js';
-import { LocalStreams } from '../engine/supervisor-streams.js';
-import type { Supervisor } from '../engine/supervisor.js';
-import { TaskmasterError } from '../errors.js';
+import type { SupervisorApi } from '../contracts/supervisor-api.js';
+import { TaskmasterError } from '../contracts/errors.js';
 import { createRoutes, sendError } from './http-routes.js';
 
 export interface ControlServer {
@@ -48,39 +46,19 @@ async function prepareSocketPath(path: string): Promise<void> {
   await unlink(path);
 }
 
-/** Combines a supervisor's two halves into the one control API the routes serve. */
-export function localApi(supervisor: Supervisor): ControlApi {
-  const streams = new LocalStreams(supervisor);
-  return {
-    status: (names) => supervisor.status(names),
-    start: (names) => supervisor.start(names),
-    stop: (names) => supervisor.stop(names),
-    restart: (names) => supervisor.restart(names),
-    signal: (signal, names) => supervisor.signal(signal, names),
-    reload: () => supervisor.reload(),
-    reread: () => supervisor.reread(),
-    avail: () => supervisor.avail(),
-    shutdown: () => supervisor.shutdown(),
-    version: () => supervisor.version(),
-    pid: () => supervisor.pid(),
-    history: (name) => supervisor.history(name),
-    tail: (source, lines) => streams.tail(source, lines),
-    follow: (source, onText, signal) => streams.follow(source, onText, signal),
-    watchEvents: (onEvent, signal) => streams.watchEvents(onEvent, signal),
-    writeStdin: (name, data) => streams.writeStdin(name, data),
-    clear: (name) => streams.clear(name),
-  };
+/** Where the server reports what it does: the supervisor's event log. */
+export interface ServerLog {
+  info(message: string): void;
+  warn(message: string): void;
 }
 
 /** Serves the control API over HTTP on a UNIX socket only its owner can use, and optionally on TCP. */
-export async function startControlServer(supervisor: Supervisor, socketPath: string, http: HttpListenConfig | null = null): Promise<ControlServer> {
+export async function startControlServer(api: SupervisorApi, log: ServerLog, socketPath: string, http: HttpListenConfig | null = null): Promise<ControlServer> {
   await prepareSocketPath(socketPath);
-  const log = { warn: (message: string) => supervisor.log.warn(message) };
   const { limit, warning } = raiseNoFileLimit();
   if (warning) log.warn(warning);
   const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
-  const api = localApi(supervisor);
-  const routes = createRoutes(api, () => void supervisor.shutdown());
+  const routes = createRoutes(api, () => void api.shutdown());
   const dispatch: RequestListener = (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(`${request.method} ${url.pathname}`);
@@ -107,8 +85,8 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
     process.umask(previousUmask);
   }
   await chmod(socketPath, 0o600);
-  supervisor.log.info(`control socket listening on ${socketPath}`);
-  supervisor.log.info(`control API: open-file limit ${budget.fileLimit}, ${budget.reserve} kept for supervision; at most ${budget.perListener} connections per listener, ${budget.perPeer} per TCP peer`);
+  log.info(`control socket listening on ${socketPath}`);
+  log.info(`control API: open-file limit ${budget.fileLimit}, ${budget.reserve} kept for supervision; at most ${budget.perListener} connections per listener, ${budget.perPeer} per TCP peer`);
   let tcpServer: GuardedServer | null = null;
   if (http !== null) {
     try {
@@ -118,7 +96,7 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
       await unlink(socketPath).catch(() => undefined);
       throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    supervisor.log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? ' WITHOUT credentials (unsafe_no_auth)' : ' (with credentials)'}`);
+    log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? ' WITHOUT credentials (unsafe_no_auth)' : ' (with credentials)'}`);
   }
   let pidFile: string | null = null;
   return {

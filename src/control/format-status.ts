@@ -1,5 +1,4 @@
-import type { ProcessInfo } from '../api/supervisor-api.js';
-import type { ProcessState } from '../engine/state-machine.js';
+import type { ProcessInfo, ProcessState } from '../contracts/process-info.js';
 
 const stateColours: Record<ProcessState, string> = {
   RUNNING: '\x1b[32m',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ControlApi, LogSource } from '../api/supervisor-api.js';
-import { TaskmasterError, type ErrorCode } from '../errors.js';
+import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
+import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 
 export const maxBodyBytes = 1024 * 1024;
 /** A streaming client that lets this much pile up unread is dropped, never waited for. */
@@ -102,7 +102,7 @@ async function stream(request: IncomingMessage, response: ServerResponse, conten
 type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
 
 /** Every route of the control API; see docs/api.md. */
-export function createRoutes(api: ControlApi, onShutdownRequested: () => void): Map<string, Handler> {
+export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void): Map<string, Handler> {
   const json = (produce: (body: Record<string, unknown>, url: URL) => Promise<unknown>): Handler => async (request, response, url) => {
     const body = request.method === 'POST' ? await readBody(request) : {};
     sendJson(response, 200, await produce(body, url));

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { TaskmasterError } from '../errors.js';
+import { TaskmasterError } from '../contracts/errors.js';
 
 /** The Host values a listener answers to; `null` means any (the UNIX socket, which no browser reaches). */
 export type AllowedHosts = ReadonlySet<string> | null;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TaskmasterError } from '../errors.js';
+import { TaskmasterError } from '../contracts/errors.js';
 import { BurstCounter, type BurstReport } from './burst-counter.js';
 import { credentialsMatch } from './credentials.js';
 import { FailureThrottle } from './failure-throttle.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import type { ControlApi } from '../api/supervisor-api.js';
+import type { SupervisorApi as ControlApi } from '../contracts/supervisor-api.js';
 import { splitShellWords } from '../config/shell-words.js';
 import { commandNames, runCommand, type Terminal } from './commands.js';
 

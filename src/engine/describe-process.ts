@@ -1,5 +1,5 @@
 import { formatDelay } from './crash-loop.js';
-import { formatStopTime, formatUptime } from './process-info.js';
+import { formatStopTime, formatUptime } from '../output/format-time.js';
 import { describeExit, type ProcessSnapshot } from './state-machine.js';
 
 /** What status says of a process besides its state; pure, from what its adapter knows. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { closeSync, fstatSync, writeSync } from 'node:fs';
+import { formatTimestamp } from '../output/format-time.js';
 import { openLogFile } from '../output/open-log-file.js';
 import { rotateFile } from '../output/rotate-file.js';
 import type { LogLevel } from './state-machine.js';
@@ -23,18 +24,6 @@ export interface EventContext {
   readonly process?: string;
   readonly pid?: number | null;
   readonly fields?: Readonly<Record<string, unknown>>;
-}
-
-function pad(value: number, width = 2): string {
-  return String(value).padStart(width, '0');
-}
-
-/** supervisord's timestamp: local time, `2026-11-22 10:00:00,123`. */
-export function formatTimestamp(date: Date): string {
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())},${pad(date.getMilliseconds(), 3)}`
-  );
 }
 
 /**

@@ -3,9 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
-import type { ProcessInfo } from './process-info.js';
+import type { ProcessInfo } from '../contracts/process-info.js';
+import { runResultOf, type ProcessExtensions } from './process-extensions.js';
 import { describeProcess } from './describe-process.js';
-import { childEnvironment, isResourceShortage, spawnChild } from './spawn-child.js';
+import { ProcessTimers } from './process-timers.js';
+import { killQuietly, sendSignal } from './send-signal.js';
+import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
 import {
   initialSnapshot,
   transition,
@@ -16,10 +19,6 @@ import {
   type TimerName,
   type Transition,
 } from './state-machine.js';
-import { runProbe } from '../features/probe.js';
-import { runCommand } from '../features/run-command.js';
-import { RunHistory } from '../features/run-history.js';
-import type { PortAllocator } from '../features/port-allocator.js';
 
 const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
   start: { type: 'startTimeElapsed' },
@@ -32,8 +31,8 @@ const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
 export interface ProcessHost extends OutputHost {
   readonly log: EventLog;
   readonly configDir: string;
-  readonly ports: PortAllocator;
   readonly socketPath: string;
+  readonly extensions: ProcessExtensions;
   mayRestart(): boolean;
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
@@ -52,23 +51,14 @@ export class ManagedProcess {
   private startedAtMs: number | null = null;
   /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
   private spawnedAtTick = 0;
-  /** When the pending backoff timer fires, for `restarting in 4s` in status. */
-  private backoffDueMs: number | null = null;
   private stoppedAtMs: number | null = null;
-  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private readonly timers = new ProcessTimers();
   private readonly queue: ProcessEvent[] = [];
   private dispatching = false;
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
-  /** The port this process was given; kept across restarts while it stays free. */
+  /** The port a feature gave this process, for its environment and `{port}`. */
   port: number | null = null;
-  /** Why the ready check has not passed yet, for status. */
-  readyDetail: string | null = null;
-  /** What its start waits for (a dependency), for status. */
-  blockedReason: string | null = null;
-  readonly history = new RunHistory();
   private spawnAttempt = 0;
-  private readyTimer: NodeJS.Timeout | null = null;
-  private readyProbeRound = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
 
@@ -148,32 +138,30 @@ export class ManagedProcess {
         this.spawn();
         return;
       case 'startTimer': {
-        this.clearTimer(effect.timer);
         const timerName = effect.timer;
-        const timer = setTimeout(() => {
-          this.timers.delete(timerName);
+        this.timers.start(timerName, effect.ms, () => {
           // No retry while the supervisor shuts down: the process stays in BACKOFF until its stop.
           if (timerName === 'backoff' && !this.host.mayRestart()) return;
           // The ready deadline carries the last probe error, so the failure says why.
-          this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.readyDetail } : timerEvents[timerName]);
-        }, effect.ms);
-        this.timers.set(timerName, timer);
-        if (timerName === 'backoff') this.backoffDueMs = Date.now() + effect.ms;
+          this.dispatch(timerName === 'ready' ? { type: 'readyDeadlineElapsed', detail: this.host.extensions.readyDetail(this) } : timerEvents[timerName]);
+        });
         return;
       }
       case 'clearTimers':
-        for (const name of [...this.timers.keys()]) this.clearTimer(name);
-        this.stopReadyProbe();
+        this.timers.clearAll();
+        this.host.extensions.stopReady(this);
         return;
       case 'probeReady':
-        this.probeReady(this.readyProbeRound);
+        this.host.extensions.startReady(this, () => {
+          if (this.current.state === 'STARTING') this.dispatch({ type: 'readyPassed' });
+        });
         return;
       case 'signal':
-        if (this.current.pid !== null) this.sendSignal(this.current.pid, effect.signal, effect.group);
+        if (this.current.pid !== null) sendSignal(this.current.pid, effect.signal, effect.group);
         return;
       case 'reapGroup':
         // Whatever the process left in its group would become an orphan nobody supervises.
-        if (this.program.killAsGroup && this.lastPid !== null) this.killQuietly(-this.lastPid, 'SIGKILL');
+        if (this.program.killAsGroup && this.lastPid !== null) killQuietly(-this.lastPid, 'SIGKILL');
         return;
       case 'log':
         this.host.log.write(effect.level, effect.message, {
@@ -189,30 +177,10 @@ export class ManagedProcess {
     }
   }
 
-  private clearTimer(name: TimerName): void {
-    const timer = this.timers.get(name);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(name);
-  }
-
-  private killQuietly(target: number, signal: NodeJS.Signals): boolean {
-    try {
-      process.kill(target, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private sendSignal(pid: number, signal: NodeJS.Signals, group: boolean): void {
-    if (group && this.killQuietly(-pid, signal)) return;
-    this.killQuietly(pid, signal);
-  }
-
   /** Sends a user's signal to the running process (and its group when stopasgroup is set). */
   signal(signal: NodeJS.Signals): boolean {
     if (this.current.pid === null) return false;
-    this.sendSignal(this.current.pid, signal, this.program.stopAsGroup);
+    sendSignal(this.current.pid, signal, this.program.stopAsGroup);
     return true;
   }
 
@@ -223,14 +191,14 @@ export class ManagedProcess {
 
   private spawn(): void {
     const attempt = ++this.spawnAttempt;
-    if (this.program.port === null && this.program.prestart === null) {
+    if (!this.host.extensions.needsPreparation(this)) {
       const event = this.spawnNow();
       if (event) this.queue.push(event);
       return;
     }
     // A port to check or a prestart hook to run: spawn once they are done, if still wanted.
     const stillWanted = (): boolean => attempt === this.spawnAttempt && this.current.state === 'STARTING';
-    this.prepare().then(
+    this.host.extensions.beforeSpawn(this).then(
       () => {
         if (!stillWanted()) return;
         const event = this.spawnNow();
@@ -240,57 +208,6 @@ export class ManagedProcess {
         if (stillWanted()) this.dispatch({ type: 'spawnFailed', reason: error.message });
       },
     );
-  }
-
-  private async prepare(): Promise<void> {
-    if (this.program.port !== null) {
-      this.port = await this.host.ports.acquire(this, this.program.port, this.port);
-    }
-    const hook = this.program.prestart;
-    if (hook !== null) {
-      const outcome = await runCommand(hook.cmd.replaceAll('{port}', String(this.port)), {
-        env: this.environment(),
-        cwd: this.program.workingDir ?? undefined,
-        timeoutMs: hook.timeoutMs,
-      });
-      if (!outcome.ok) {
-        const output = outcome.output.trim();
-        throw new Error(`prestart failed (${outcome.summary})${output ? `: ${output}` : ''}`);
-      }
-    }
-  }
-
-  private runPoststop(): void {
-    const hook = this.program.poststop;
-    if (hook === null) return;
-    void runCommand(hook.cmd.replaceAll('{port}', String(this.port)), {
-      env: this.environment(),
-      cwd: this.program.workingDir ?? undefined,
-      timeoutMs: hook.timeoutMs,
-    }).then((outcome) => {
-      if (!outcome.ok) this.host.log.warn(`poststop of ${this.fullName} failed (${outcome.summary}): ${outcome.output.trim()}`, { event: 'hook_failed', process: this.fullName });
-    });
-  }
-
-  private stopReadyProbe(): void {
-    if (this.readyTimer) clearTimeout(this.readyTimer);
-    this.readyTimer = null;
-    this.readyProbeRound += 1;
-  }
-
-  /** Probes until the ready check passes or the attempt is over (a new round cancels this one). */
-  private probeReady(round: number): void {
-    const ready = this.program.ready;
-    if (!ready || round !== this.readyProbeRound) return;
-    void runProbe(ready.probe, { timeoutMs: ready.timeoutMs, env: this.environment(), cwd: this.program.workingDir ?? undefined, port: this.port }).then((result) => {
-      if (round !== this.readyProbeRound || this.current.state !== 'STARTING') return;
-      if (result.ok) {
-        this.dispatch({ type: 'readyPassed' });
-        return;
-      }
-      this.readyDetail = result.detail;
-      this.readyTimer = setTimeout(() => this.probeReady(round), ready.intervalMs);
-    });
   }
 
   /** Starts the child; returns the event that reports how it went, or null when that comes later. */
@@ -311,11 +228,7 @@ export class ManagedProcess {
     const child = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        const transient = isResourceShortage(error.code);
-        const reason = transient ? `couldn't spawn ${this.program.argv[0]}: taskmaster ran out of ${error.code === 'EAGAIN' ? 'processes' : 'file descriptors'} (${error.code})` : `couldn't exec ${this.program.argv[0]}: ${error.code ?? error.message}`;
-        this.dispatch({ type: 'spawnFailed', reason, transient });
-      });
+      child.once('error', (error: NodeJS.ErrnoException) => this.dispatch({ type: 'spawnFailed', ...spawnFailure(this.program.argv[0] ?? '', error) }));
       return null;
     }
     child.on('error', () => {});
@@ -323,17 +236,13 @@ export class ManagedProcess {
     this.lastPid = child.pid;
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
-    this.readyDetail = null;
-    this.history.started(this.startedAtMs);
+    this.host.extensions.afterSpawn(this, this.startedAtMs);
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
-      const { state, exitExpected, timedOut } = this.current;
-      const result = timedOut ? 'timeout' : state === 'STOPPED' ? 'stopped' : exitExpected === true ? 'success' : 'failure';
-      this.history.ended(Date.now(), exitCode, signal, result);
-      this.runPoststop();
+      this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current) });
     });
     return { type: 'spawned', pid: child.pid };
   }
@@ -354,6 +263,18 @@ export class ManagedProcess {
   info(nowMs = Date.now()): ProcessInfo {
     const { state, pid, exitCode, signal, spawnError } = this.current;
     const uptime = pid !== null && this.startedAtMs !== null ? Math.floor((nowMs - this.startedAtMs) / 1000) : 0;
+    const description = describeProcess({
+      snapshot: this.current,
+      uptimeSeconds: uptime,
+      nowMs,
+      hasReadyCheck: this.program.ready !== null,
+      readyDetail: this.host.extensions.readyDetail(this),
+      blockedReason: this.host.extensions.blockedReason(this),
+      backoffDueMs: this.timers.backoffDueMs,
+      startedAtMs: this.startedAtMs,
+      stoppedAtMs: this.stoppedAtMs,
+    });
+    const notes = this.host.extensions.statusNotes(this, nowMs);
     return {
       name: this.fullName,
       group: this.program.name,
@@ -363,24 +284,14 @@ export class ManagedProcess {
       exitCode,
       signal,
       uptime,
-      description: describeProcess({
-        snapshot: this.current,
-        uptimeSeconds: uptime,
-        nowMs,
-        hasReadyCheck: this.program.ready !== null,
-        readyDetail: this.readyDetail,
-        blockedReason: this.blockedReason,
-        backoffDueMs: this.backoffDueMs,
-        startedAtMs: this.startedAtMs,
-        stoppedAtMs: this.stoppedAtMs,
-      }),
+      description: [description, ...notes].filter((part) => part !== '').join(', '),
       spawnError,
       startedAt: this.startedAtMs,
       stoppedAt: this.stoppedAtMs,
       port: this.port,
       health: null,
       nextRunAt: null,
-      lastRun: this.history.last() ?? null,
+      lastRun: null,
     };
   }
 }

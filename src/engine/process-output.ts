@@ -5,7 +5,7 @@ import type { LogFile } from '../output/log-file.js';
 import type { OutputFiles } from '../output/output-files.js';
 import { pumpOutput, type Sink } from '../output/output-pump.js';
 import { RingBuffer } from '../output/ring-buffer.js';
-import { formatTimestamp } from './event-log.js';
+import { formatTimestamp } from '../output/format-time.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type OutputListener = (stream: OutputStream, chunk: Buffer) => void;

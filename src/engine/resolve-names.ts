@@ -1,5 +1,5 @@
 import type { ProgramConfig } from '../config/types.js';
-import { TaskmasterError } from '../errors.js';
+import { TaskmasterError } from '../contracts/errors.js';
 import type { ManagedProcess } from './managed-process.js';
 
 interface Entry {

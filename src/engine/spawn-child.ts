@@ -46,6 +46,13 @@ export function childEnvironment(program: ProgramConfig, processName: string, po
 export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | { ok: false; reason: string; transient: boolean };
 
 /** Errors that say the supervisor ran short (descriptors, processes, memory), not that the program is wrong. */
+/** Why an asynchronous spawn error failed the start, and whether it is the supervisor's own shortage. */
+export function spawnFailure(command: string, error: NodeJS.ErrnoException): { reason: string; transient: boolean } {
+  const transient = isResourceShortage(error.code);
+  const reason = transient ? `couldn't spawn ${command}: taskmaster ran out of ${error.code === 'EAGAIN' ? 'processes' : 'file descriptors'} (${error.code})` : `couldn't exec ${command}: ${error.code ?? error.message}`;
+  return { reason, transient };
+}
+
 export function isResourceShortage(code: string | undefined): boolean {
   return code === 'EMFILE' || code === 'ENFILE' || code === 'EAGAIN' || code === 'ENOMEM';
 }

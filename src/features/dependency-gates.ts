@@ -19,6 +19,8 @@ export interface GatesHost {
 export class DependencyGates {
   private readonly gates = new Map<ManagedProcess, DependencyGate>();
   private readonly changeWaiters = new Set<() => void>();
+  /** What each waiting process waits for, for its status. */
+  private readonly reasons = new WeakMap<ManagedProcess, string>();
   private readonly view: DependencyView;
 
   constructor(private readonly host: GatesHost) {
@@ -47,14 +49,20 @@ export class DependencyGates {
     this.gates.set(process, gate);
     void gate.done.then((met) => {
       if (this.gates.get(process) === gate) this.gates.delete(process);
-      process.blockedReason = null;
+      this.reasons.delete(process);
       if (met && !this.host.isShuttingDown()) process.dispatch({ type: 'start' });
     });
     return gate;
   }
 
+  /** Cancels the wait of a process that is stopped by hand; its status no longer says it waits. */
   cancel(process: ManagedProcess): void {
     this.gates.get(process)?.cancel();
+    this.reasons.delete(process);
+  }
+
+  reasonOf(process: ManagedProcess): string | null {
+    return this.reasons.get(process) ?? null;
   }
 
   cancelAll(): void {
@@ -77,12 +85,12 @@ export class DependencyGates {
   private report(process: ManagedProcess, verdict: DependencyVerdict, previous: DependencyVerdict): void {
     const meta = { process: process.fullName };
     if (verdict.kind === 'met') {
-      process.blockedReason = null;
+      this.reasons.delete(process);
       // Quiet when the conditions held from the first look.
       if (previous.kind !== 'waiting' || previous.text !== '') this.host.log.info(`dependencies met: starting ${process.fullName}`, { event: 'dependency_met', ...meta });
       return;
     }
-    process.blockedReason = verdict.text;
+    this.reasons.set(process, verdict.text);
     if (verdict.kind === 'blocked') this.host.log.warn(`not starting ${process.fullName}: ${verdict.text}`, { event: 'dependency_failed', ...meta });
     else if (verdict.kind !== previous.kind) this.host.log.info(`${process.fullName} is ${verdict.text}`, { event: 'dependency_wait', ...meta });
   }

@@ -1,4 +1,5 @@
 import { join, dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from '../engine/event-log.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
@@ -119,10 +120,17 @@ export class FeatureRuntime {
     for (const process of processes) if (process.state === 'RUNNING') this.onStateChange(process, 'STARTING');
   }
 
-  /** Makes the running schedules match the programs: new ones armed, changed ones re-armed. */
+  /**
+   * Makes the running schedules match the programs: new ones armed, changed ones re-armed, and
+   * unchanged ones left alone, so a reload keeps their jitter, queued run and retries.
+   */
   syncSchedules(programs: readonly ProgramConfig[]): void {
     const wanted = new Map(programs.filter((program) => program.schedule !== null).map((program) => [program.name, program]));
     for (const [name, scheduler] of this.schedulers) {
+      if (isDeepStrictEqual(wanted.get(name)?.schedule, scheduler.schedule)) {
+        wanted.delete(name);
+        continue;
+      }
       scheduler.stop();
       this.schedulers.delete(name);
     }

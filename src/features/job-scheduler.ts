@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { ProgramConfig, ScheduleConfig } from '../config/types.js';
-import { formatTimestamp } from '../engine/event-log.js';
+import { formatTimestamp } from '../output/format-time.js';
 import type { JobState } from './job-state.js';
 
 /** setTimeout cannot wait longer than this; a later tick is approached in steps. */
@@ -25,7 +25,7 @@ export class JobScheduler {
 
   constructor(
     private readonly program: ProgramConfig,
-    private readonly schedule: ScheduleConfig,
+    readonly schedule: ScheduleConfig,
     private readonly state: JobState,
     private readonly host: JobHost,
   ) {

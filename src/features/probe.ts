@@ -16,9 +16,9 @@ export interface ProbeContext {
   readonly port: number | null;
 }
 
-/** Puts the process's port in place of `{port}`. */
+/** Puts the process's port in place of `{port}`; with no port, nothing, as an unset `$PORT` would. */
 export function withPort(text: string, port: number | null): string {
-  return port === null ? text : text.replaceAll('{port}', String(port));
+  return text.replaceAll('{port}', port === null ? '' : String(port));
 }
 
 function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {

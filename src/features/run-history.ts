@@ -1,11 +1,6 @@
-export interface RunRecord {
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-  readonly durationMs: number | null;
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly result: 'running' | 'success' | 'failure' | 'timeout' | 'stopped';
-}
+import type { RunRecord } from '../contracts/process-info.js';
+
+export type { RunRecord };
 
 const keptRuns = 20;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readLastLines } from '../../src/control/read-tail.js';
+import { readLastLines } from '../../src/output/read-tail.js';
 import { makeTempDir } from '../helpers.js';
 
 /** What `tail -n` prints, computed the plain way on the whole text. */

@@ -1,8 +1,10 @@
-import type { ActionResult, LogSource, ProcessEventMessage, SupervisorStreams } from '../api/supervisor-api.js';
-import { readLastLines } from '../control/read-tail.js';
-import { TaskmasterError } from '../errors.js';
+import { TaskmasterError } from '../contracts/errors.js';
+import type { ProcessEventMessage, SupervisorEvent } from '../contracts/process-events.js';
+import type { ProcessInfo } from '../contracts/process-info.js';
+import type { ActionResult, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
-import type { ProcessInfo } from './process-info.js';
+import { readLastLines } from '../output/read-tail.js';
+import { VERSION } from '../version.js';
 import type { Supervisor } from './supervisor.js';
 
 /** What may wait for a child that does not read its stdin; beyond it, writers get E_STDIN_FULL. */
@@ -13,12 +15,60 @@ function waitForAbort(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-/** The streaming half of the API, served in-process from a running supervisor. */
-export class LocalStreams implements SupervisorStreams {
+/** The one API served in-process from a running supervisor; the socket server and the shell use it. */
+export class LocalApi implements SupervisorApi {
   constructor(private readonly supervisor: Supervisor) {}
 
+  async status(names: readonly string[] = []): Promise<ProcessInfo[]> {
+    return this.supervisor.status(names);
+  }
+
+  start(names: readonly string[]): Promise<ActionResult[]> {
+    return this.supervisor.start(names);
+  }
+
+  stop(names: readonly string[]): Promise<ActionResult[]> {
+    return this.supervisor.stop(names);
+  }
+
+  restart(names: readonly string[]): Promise<ActionResult[]> {
+    return this.supervisor.restart(names);
+  }
+
+  async signal(signal: string, names: readonly string[]): Promise<ActionResult[]> {
+    return this.supervisor.signal(signal, names);
+  }
+
+  reload(): Promise<ReloadResult> {
+    return this.supervisor.reload();
+  }
+
+  reread(): Promise<ReloadResult> {
+    return this.supervisor.reread();
+  }
+
+  async avail(): Promise<ProgramSummary[]> {
+    return this.supervisor.avail();
+  }
+
+  shutdown(): Promise<void> {
+    return this.supervisor.shutdown();
+  }
+
+  async version(): Promise<string> {
+    return VERSION;
+  }
+
+  async pid(): Promise<number> {
+    return process.pid;
+  }
+
+  async history(name: string): Promise<ProcessHistory[]> {
+    return this.supervisor.history(name);
+  }
+
   private single(name: string) {
-    const processes = this.supervisor.findProcesses([name]);
+    const processes = this.supervisor.table.find([name]);
     if (processes.length !== 1) {
       throw new TaskmasterError('E_BAD_REQUEST', `${name} names ${processes.length} processes; name one process`);
     }
@@ -64,11 +114,20 @@ export class LocalStreams implements SupervisorStreams {
     }
   }
 
-  async watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void> {
-    const listener = (event: ProcessEventMessage): void => onEvent(event);
-    onEvent({ type: 'snapshot', processes: await this.supervisor.status() });
+  async watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal): Promise<void> {
+    // Subscribe before the snapshot: a change between the two would be lost. Changes after the snapshot wait until it is sent.
+    const pending: ProcessEventMessage[] = [];
+    let snapshotSent = false;
+    const listener = (event: ProcessEventMessage): void => {
+      if (snapshotSent) onEvent(event);
+      else pending.push(event);
+    };
     this.supervisor.on('state', listener);
     try {
+      const processes = await this.status();
+      onEvent({ type: 'snapshot', processes });
+      snapshotSent = true;
+      for (const event of pending.splice(0)) onEvent(event);
       await waitForAbort(signal);
     } finally {
       this.supervisor.off('state', listener);
@@ -88,7 +147,7 @@ export class LocalStreams implements SupervisorStreams {
 
   async clear(name: string): Promise<ActionResult[]> {
     const results: ActionResult[] = [];
-    for (const process of this.supervisor.findProcesses([name])) {
+    for (const process of this.supervisor.table.find([name])) {
       process.output.clear();
       const problems: string[] = [];
       for (const stream of ['stdout', 'stderr'] as const) {

@@ -1,7 +1,6 @@
 import type { ConfigDiff } from '../config/config-diff.js';
-import type { ProcessInfo } from '../engine/process-info.js';
-import type { ProcessState } from '../engine/state-machine.js';
-import type { RunRecord } from '../features/run-history.js';
+import type { SupervisorEvent } from './process-events.js';
+import type { ProcessInfo, ProcessState, RunRecord } from './process-info.js';
 
 export type { ProcessInfo };
 
@@ -30,15 +29,19 @@ export interface ProgramSummary {
   readonly inUse: boolean;
 }
 
-export interface ProcessEventMessage {
-  readonly type: 'state';
-  readonly process: ProcessInfo;
-  readonly previous: ProcessState;
+export interface ProcessHistory {
+  readonly name: string;
+  readonly runs: readonly RunRecord[];
 }
 
+export type OutputStreamName = 'stdout' | 'stderr';
+
+/** What `tail`, `maintail` and `fg` read: a process's output stream or the event log. */
+export type LogSource = { readonly kind: 'process'; readonly name: string; readonly stream: OutputStreamName } | { readonly kind: 'events' };
+
 /**
- * The one control interface. The supervisor implements it in-process and the socket
- * client implements it remotely, so the shell and taskmasterctl behave identically.
+ * The one control interface. It is implemented in-process (api/local-api.ts) and over the
+ * socket (control/api-client.ts); the socket server, the shell and taskmasterctl use only this.
  */
 export interface SupervisorApi {
   status(names?: readonly string[]): Promise<ProcessInfo[]>;
@@ -55,27 +58,11 @@ export interface SupervisorApi {
   pid(): Promise<number>;
   /** The last runs of each named process: start, duration, result. */
   history(name: string): Promise<ProcessHistory[]>;
-}
-
-export interface ProcessHistory {
-  readonly name: string;
-  readonly runs: readonly RunRecord[];
-}
-
-export type OutputStreamName = 'stdout' | 'stderr';
-
-/** What `tail`, `maintail` and `fg` read: a process's output stream or the event log. */
-export type LogSource = { readonly kind: 'process'; readonly name: string; readonly stream: OutputStreamName } | { readonly kind: 'events' };
-
-/** Reading and following logs, and talking to a process; the streaming half of the API. */
-export interface SupervisorStreams {
   tail(source: LogSource, lines: number): Promise<string>;
   /** Calls onText with new output until the signal aborts or the supervisor goes away. */
   follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
   /** A snapshot of every process, then each state change, until the signal aborts. */
-  watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void>;
+  watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal): Promise<void>;
   writeStdin(name: string, data: string): Promise<void>;
   clear(name: string): Promise<ActionResult[]>;
 }
-
-export type ControlApi = SupervisorApi & SupervisorStreams;

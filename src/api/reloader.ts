@@ -1,0 +1,121 @@
+import { ConfigError, formatIssue } from '../config/config-error.js';
+import { diffConfigs, type ConfigDiff } from '../config/config-diff.js';
+import { loadConfigOffThread } from '../config/load-config-off-thread.js';
+import type { ConfigOverrides } from '../config/parse-config.js';
+import { describeVersion, type ConfigVersion } from '../config/read-config-file.js';
+import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
+import type { ReloadResult } from '../contracts/supervisor-api.js';
+import type { EventLogOptions } from '../engine/event-log.js';
+import type { Supervisor } from './supervisor.js';
+
+export function eventLogOptions(config: SupervisorConfig): EventLogOptions {
+  return { path: config.logFile, maxBytes: config.logFileMaxBytes, backups: config.logFileBackups, mode: config.logFileMode, format: config.logFormat, level: config.logLevel };
+}
+
+function summarizeDiff(diff: ConfigDiff): string {
+  const list = (names: readonly string[]): string => (names.length > 0 ? names.join(', ') : 'none');
+  return `added: ${list(diff.added)}; changed: ${list(diff.changed.map((change) => change.name))}; removed: ${list(diff.removed)}`;
+}
+
+/** Reload as a diff: the new config against the one applied, then each program added, changed or removed. */
+export class Reloader {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    public config: SupervisorConfig,
+    private readonly overrides: ConfigOverrides,
+  ) {}
+
+  private async readConfig(): Promise<{ config: SupervisorConfig; version: ConfigVersion } | { errors: string[] }> {
+    try {
+      // Parsed in a worker thread: a big file must not stall supervision while it parses.
+      return await loadConfigOffThread(this.config.file, this.overrides);
+    } catch (error) {
+      if (error instanceof ConfigError) return { errors: error.issues.map(formatIssue) };
+      return { errors: [(error as Error).message] };
+    }
+  }
+
+  async reread(): Promise<ReloadResult> {
+    const read = await this.readConfig();
+    if ('errors' in read) return { ok: false, applied: false, diff: null, errors: read.errors };
+    return { ok: true, applied: false, diff: diffConfigs(this.config, read.config), errors: [] };
+  }
+
+  /** One reload at a time, in the order asked. */
+  reload(): Promise<ReloadResult> {
+    const run = this.chain.then(() => this.reloadNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
+    const supervisor = this.supervisor;
+    supervisor.refuseWhileShuttingDown();
+    const read = await this.readConfig();
+    if ('errors' in read) {
+      supervisor.log.error(`reload rejected, nothing changed: ${read.errors.join(' | ')}`);
+      return { ok: false, applied: false, diff: null, errors: read.errors };
+    }
+    const next = read.config;
+    const diff = diffConfigs(this.config, next);
+    supervisor.log.info(`reload: ${summarizeDiff(diff)} (applied config ${describeVersion(read.version)})`);
+    supervisor.log.reopen(eventLogOptions(next));
+    this.config = next;
+    const work: Promise<unknown>[] = [];
+    for (const name of diff.removed) work.push(this.removeProgram(name));
+    for (const change of diff.changed) {
+      const program = next.programs.get(change.name)!;
+      work.push(change.respawn ? this.replaceProgram(program) : this.updateProgramInPlace(program));
+    }
+    const added = diff.added.map((name) => {
+      const entry = supervisor.createEntry(next.programs.get(name)!);
+      supervisor.table.set(entry);
+      return entry;
+    });
+    supervisor.autostart(added);
+    supervisor.features.syncSchedules([...next.programs.values()]);
+    await Promise.all(work);
+    return { ok: true, applied: true, diff, errors: [] };
+  }
+
+  private async removeProgram(name: string): Promise<void> {
+    const entry = this.supervisor.table.get(name);
+    if (!entry) return;
+    await this.supervisor.stopAll(entry.processes);
+    this.supervisor.releaseProcesses(entry.processes);
+    this.supervisor.table.delete(entry);
+  }
+
+  /** Spawn settings changed: stop the old processes, then start new ones with the new settings. */
+  private async replaceProgram(program: ProgramConfig): Promise<void> {
+    const old = this.supervisor.table.get(program.name);
+    if (old) {
+      await this.supervisor.stopAll(old.processes);
+      this.supervisor.releaseProcesses(old.processes);
+    }
+    const entry = this.supervisor.createEntry(program);
+    this.supervisor.table.set(entry);
+    this.supervisor.autostart([entry]);
+  }
+
+  /** Only supervision settings or numprocs changed: running processes keep their pid. */
+  private async updateProgramInPlace(program: ProgramConfig): Promise<void> {
+    const entry = this.supervisor.table.get(program.name);
+    if (!entry) return;
+    entry.config = program;
+    const kept = entry.processes.slice(0, program.numprocs);
+    const surplus = entry.processes.slice(program.numprocs);
+    for (const process of kept) {
+      process.program = program;
+      process.refreshName();
+    }
+    const added = Array.from({ length: program.numprocs - kept.length }, (_, offset) => this.supervisor.createProcess(program, kept.length + offset));
+    entry.processes = [...kept, ...added];
+    this.supervisor.features.refresh(kept);
+    this.supervisor.autostart([{ config: program, processes: added }]);
+    await this.supervisor.stopAll(surplus);
+    this.supervisor.releaseProcesses(surplus);
+  }
+}

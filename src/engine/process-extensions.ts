@@ -1,0 +1,40 @@
+import type { RunRecord } from '../contracts/process-info.js';
+import type { ManagedProcess } from './managed-process.js';
+import type { ProcessSnapshot } from './state-machine.js';
+
+/** How a run ended, as the history and the poststop hook see it. */
+export interface RunEnd {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly result: RunRecord['result'];
+}
+
+/** How the run that just ended counts in the history, from the snapshot after its exit. */
+export function runResultOf(snapshot: ProcessSnapshot): RunRecord['result'] {
+  if (snapshot.timedOut) return 'timeout';
+  if (snapshot.state === 'STOPPED') return 'stopped';
+  return snapshot.exitExpected === true ? 'success' : 'failure';
+}
+
+/**
+ * The one port between the engine and the features around it (ports, hooks, ready checks,
+ * dependencies, run history). The engine calls it at fixed points of a process's life and
+ * never knows what is plugged in.
+ */
+export interface ProcessExtensions {
+  /** True when a spawn must wait for beforeSpawn (a port to check, a prestart hook). */
+  needsPreparation(process: ManagedProcess): boolean;
+  /** Runs before each spawn; a rejection fails the spawn with its message. */
+  beforeSpawn(process: ManagedProcess): Promise<void>;
+  afterSpawn(process: ManagedProcess, startedAtMs: number): void;
+  afterExit(process: ManagedProcess, run: RunEnd): void;
+  /** Checks readiness until it passes (then calls passed) or stopReady is called. */
+  startReady(process: ManagedProcess, passed: () => void): void;
+  stopReady(process: ManagedProcess): void;
+  /** Why the ready check of the current run has not passed yet (the last probe's error). */
+  readyDetail(process: ManagedProcess): string | null;
+  /** What its start waits for (a dependency), said instead of how the last run ended; null when nothing. */
+  blockedReason(process: ManagedProcess): string | null;
+  /** What status adds after the engine's own description (health, port, next run...). */
+  statusNotes(process: ManagedProcess, nowMs: number): readonly string[];
+}

@@ -1,0 +1,78 @@
+import type { EventLog } from '../engine/event-log.js';
+import type { ManagedProcess } from '../engine/managed-process.js';
+import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
+import { formatTimestamp } from '../output/format-time.js';
+import type { FeatureRuntime } from './feature-runtime.js';
+import type { PortAllocator } from './port-allocator.js';
+import { ReadyChecks } from './ready-checks.js';
+import { RunHistory } from './run-history.js';
+import { runPoststop, runPrestart } from './spawn-hooks.js';
+
+/** The features that plug into each process's life through the engine's one port. */
+export class ProcessFeatures implements ProcessExtensions {
+  private readonly histories = new WeakMap<ManagedProcess, RunHistory>();
+  private readonly readyChecks = new ReadyChecks();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly ports: PortAllocator,
+    private readonly runtime: () => FeatureRuntime,
+    private readonly dependencyWait: (process: ManagedProcess) => string | null,
+  ) {}
+
+  historyOf(process: ManagedProcess): RunHistory {
+    let history = this.histories.get(process);
+    if (!history) {
+      history = new RunHistory();
+      this.histories.set(process, history);
+    }
+    return history;
+  }
+
+  needsPreparation(process: ManagedProcess): boolean {
+    return process.program.port !== null || process.program.prestart !== null;
+  }
+
+  async beforeSpawn(process: ManagedProcess): Promise<void> {
+    if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
+    await runPrestart(process);
+  }
+
+  afterSpawn(process: ManagedProcess, startedAtMs: number): void {
+    this.historyOf(process).started(startedAtMs);
+  }
+
+  afterExit(process: ManagedProcess, run: RunEnd): void {
+    this.historyOf(process).ended(Date.now(), run.exitCode, run.signal, run.result);
+    runPoststop(process, this.log);
+  }
+
+  startReady(process: ManagedProcess, passed: () => void): void {
+    this.readyChecks.start(process, passed);
+  }
+
+  stopReady(process: ManagedProcess): void {
+    this.readyChecks.stop(process);
+  }
+
+  readyDetail(process: ManagedProcess): string | null {
+    return this.readyChecks.detailOf(process);
+  }
+
+  blockedReason(process: ManagedProcess): string | null {
+    return this.dependencyWait(process);
+  }
+
+  statusNotes(process: ManagedProcess): readonly string[] {
+    const runtime = this.runtime();
+    const health = runtime.healthOf(process);
+    const nextRunAt = runtime.nextRunOf(process.program.name);
+    const notes: string[] = [];
+    if (health) notes.push(`${health.health}${health.health === 'healthy' || !health.detail ? '' : ` (${health.detail})`}`);
+    if (process.port !== null) notes.push(`port ${process.port}`);
+    if (nextRunAt !== null) notes.push(`next run ${formatTimestamp(new Date(nextRunAt)).slice(0, 19)}`);
+    const lastRun = this.historyOf(process).last();
+    if (process.program.schedule !== null && lastRun && lastRun.result !== 'running') notes.push(`last run ${lastRun.result} (${lastRun.signal ?? `exit ${lastRun.exitCode}`}, ${((lastRun.durationMs ?? 0) / 1000).toFixed(1)}s)`);
+    return notes;
+  }
+}
