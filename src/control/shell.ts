@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { ControlApi } from '../api/supervisor-api.js';
 import { splitShellWords } from '../config/shell-words.js';
-import { commandNames, runCommand, type Terminal } from './commands.js';
+import { commandNames, findCommand } from './command-table.js';
+import { runCommand, type Terminal } from './commands.js';
 
 const historyLimit = 1000;
 const signalNames = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2', 'STOP', 'CONT'];
@@ -52,15 +53,12 @@ async function completeWords(api: ControlApi, line: string): Promise<[string[], 
   const words = line.trimStart().split(/\s+/);
   const current = words[words.length - 1] ?? '';
   const candidates: string[] = [];
-  if (words.length <= 1) {
-    candidates.push(...commandNames, 'quit', 'exit');
-  } else if (words[0] === 'help') {
-    candidates.push(...commandNames);
-  } else if (words[0] === 'signal' && words.length === 2) {
-    candidates.push(...signalNames);
-  } else if (words[0] === 'tail' && tailHasName(words.slice(1, -1))) {
-    candidates.push('stdout', 'stderr');
-  } else {
+  const completes = words.length <= 1 ? 'command' : (findCommand(words[0]!)?.completes ?? 'names');
+  if (completes === 'command') candidates.push(...commandNames, 'quit', 'exit');
+  else if (completes === 'commands') candidates.push(...commandNames);
+  else if (completes === 'signal-then-names' && words.length === 2) candidates.push(...signalNames);
+  else if (completes === 'tail' && tailHasName(words.slice(1, -1))) candidates.push('stdout', 'stderr');
+  else if (completes !== 'none') {
     const processes = await api.status().catch(() => []);
     const groups = new Set(processes.filter((process) => process.name.includes(':')).map((process) => process.group));
     candidates.push('all', ...processes.map((process) => process.name), ...[...groups].flatMap((group) => [group, `${group}:*`]));
