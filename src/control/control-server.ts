@@ -1,5 +1,4 @@
 import { chmod, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
-import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
 import { connectionBudget, raiseNoFileLimit } from './fd-budget.js';
 import { createGuardedServer, type GuardedServer } from './guarded-server.js';
@@ -10,8 +9,7 @@ import { dirname } from 'node:path';
 import type { ControlApi } from '../api/supervisor-api.js';
 import { LocalStreams } from '../engine/supervisor-streams.js';
 import type { Supervisor } from '../engine/supervisor.js';
-import { TaskmasterError } from '../errors.js';
-import { createRoutes, sendError } from './http-routes.js';
+import { createApiHandler } from './http-routes.js';
 
 export interface ControlServer {
   readonly socketPath: string;
@@ -79,16 +77,7 @@ export async function startControlServer(supervisor: Supervisor, socketPath: str
   if (warning) log.warn(warning);
   const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
   const api = localApi(supervisor);
-  const routes = createRoutes(api, () => void supervisor.shutdown());
-  const dispatch: RequestListener = (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const handler = routes.get(`${request.method} ${url.pathname}`);
-    if (!handler) {
-      sendError(response, new TaskmasterError('E_NOT_FOUND', `no route ${request.method} ${url.pathname}`));
-      return;
-    }
-    handler(request, response, url).catch((error: unknown) => sendError(response, error));
-  };
+  const dispatch = createApiHandler(api, () => void supervisor.shutdown());
   // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
   const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log);
   const server = socketServer.server;
