@@ -98,6 +98,11 @@ export async function statusOf(socket: string, name?: string): Promise<StatusEnt
   return name === undefined ? processes : processes.find((process) => process.name === name);
 }
 
+/** The last lines of a process's output, read in-process over the socket. */
+export function tailOf(socket: string, name: string, lines = 100, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+  return new ApiClient(socket).tail({ kind: 'process', name, stream }, lines);
+}
+
 export interface StatusEntry {
   name: string;
   group: string;
