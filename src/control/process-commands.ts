@@ -1,4 +1,4 @@
-import type { CommandRow } from './command-row.js';
+import type { CommandRow, ProgressVerb } from './command-row.js';
 import { requireNames } from './command-row.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,32 +10,22 @@ const status: CommandRow = {
   run: async (api, args) => ({ kind: 'status', processes: await api.status(args) }),
 };
 
-const start: CommandRow = {
-  name: 'start',
-  usage: 'start NAME...|all',
-  summary: 'start processes and wait until RUNNING or failed',
-  completes: 'names',
-  progress: 'starting',
-  run: async (api, args) => ({ kind: 'actions', results: await api.start(requireNames(args, start)) }),
-};
+/** start, stop and restart: the same shape, and a terminal shows their progress. */
+function lifecycleRow(name: 'start' | 'stop' | 'restart', progress: ProgressVerb, summary: string): CommandRow {
+  const row: CommandRow = {
+    name,
+    usage: `${name} NAME...|all`,
+    summary,
+    completes: 'names',
+    progress,
+    run: async (api, args) => ({ kind: 'actions', results: await api[name](requireNames(args, row)) }),
+  };
+  return row;
+}
 
-const stop: CommandRow = {
-  name: 'stop',
-  usage: 'stop NAME...|all',
-  summary: 'stop processes and wait until stopped',
-  completes: 'names',
-  progress: 'stopping',
-  run: async (api, args) => ({ kind: 'actions', results: await api.stop(requireNames(args, stop)) }),
-};
-
-const restart: CommandRow = {
-  name: 'restart',
-  usage: 'restart NAME...|all',
-  summary: 'stop then start processes',
-  completes: 'names',
-  progress: 'restarting',
-  run: async (api, args) => ({ kind: 'actions', results: await api.restart(requireNames(args, restart)) }),
-};
+const start = lifecycleRow('start', 'starting', 'start processes and wait until RUNNING or failed');
+const stop = lifecycleRow('stop', 'stopping', 'stop processes and wait until stopped');
+const restart = lifecycleRow('restart', 'restarting', 'stop then start processes');
 
 const signal: CommandRow = {
   name: 'signal',
