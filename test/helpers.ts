@@ -3,7 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ApiClient } from '../src/control/api-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Compiled tests live in dist/test; the sources (fixtures, examples) at the repository root. */
@@ -82,6 +84,25 @@ export function ctl(socket: string, ...args: string[]): Promise<CommandResult> {
   return run(process.execPath, [taskmasterctlBin, '-s', socket, ...args], { env: { ...process.env, NO_COLOR: '1' } });
 }
 
+/** True when a supervisor answers on the socket; asked in-process, so a poll starts no Node process. */
+export function answers(socket: string): Promise<boolean> {
+  return new ApiClient(socket).version().then(() => true, () => false);
+}
+
+/** The status of every process, asked in-process over the socket: a poll costs a request, not a Node process. */
+export async function statusOf(socket: string): Promise<StatusEntry[]>;
+/** The status of one process, or undefined when there is none by that name. */
+export async function statusOf(socket: string, name: string): Promise<StatusEntry | undefined>;
+export async function statusOf(socket: string, name?: string): Promise<StatusEntry[] | StatusEntry | undefined> {
+  const processes = (await new ApiClient(socket).status()) as unknown as StatusEntry[];
+  return name === undefined ? processes : processes.find((process) => process.name === name);
+}
+
+/** The last lines of a process's output, read in-process over the socket. */
+export function tailOf(socket: string, name: string, lines = 100, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+  return new ApiClient(socket).tail({ kind: 'process', name, stream }, lines);
+}
+
 export interface StatusEntry {
   name: string;
   group: string;
@@ -127,18 +148,14 @@ export class RunningTaskmaster {
       cwd: folder,
     });
     const taskmaster = new RunningTaskmaster(folder, configFile, child);
-    await waitFor(async () => (await ctl(taskmaster.socket, 'version')).code === 0 || taskmaster.child.exitCode !== null, 'taskmaster to listen');
+    await waitFor(async () => (await answers(taskmaster.socket)) || taskmaster.child.exitCode !== null, 'taskmaster to listen');
     if (child.exitCode !== null) throw new Error(`taskmaster exited at start: ${taskmaster.stderr}`);
     return taskmaster;
   }
 
-  async status(): Promise<StatusEntry[]> {
-    const result = await ctl(this.socket, '--json', 'status');
-    try {
-      return JSON.parse(result.stdout) as StatusEntry[];
-    } catch {
-      throw new Error(`taskmasterctl status gave no JSON (exit ${result.code}): ${result.stdout}${result.stderr}`);
-    }
+  /** Through the API client in this process; tests of taskmasterctl itself call `ctl`. */
+  status(): Promise<StatusEntry[]> {
+    return statusOf(this.socket);
   }
 
   async process(name: string): Promise<StatusEntry> {
@@ -183,6 +200,13 @@ export class RunningTaskmaster {
     const code = await this.exited;
     await rm(this.dir, { recursive: true, force: true });
     return code;
+  }
+
+  /** Starts one and stops it when the test ends, passed or failed. */
+  static async startFor(t: TestContext, configBody: string, dir?: string): Promise<RunningTaskmaster> {
+    const taskmaster = await RunningTaskmaster.start(configBody, dir);
+    t.after(() => taskmaster.stop());
+    return taskmaster;
   }
 
   waitForExit(): Promise<number | null> {

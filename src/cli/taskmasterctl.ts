@@ -2,19 +2,13 @@
 import { parseArgs } from 'node:util';
 import { defaultSocketPath } from '../config/default-socket.js';
 import { ApiClient } from '../control/api-client.js';
+import { ctlUsage } from './ctl-usage.js';
 import { runCommand, type Terminal } from '../control/commands.js';
 import { VERSION } from '../version.js';
 
 // The config parser, the shell and readline load only when used: a one-shot command starts faster.
 
-const usage = `Usage: taskmasterctl [-c FILE | -s SOCKET] [--json] [COMMAND [ARGS...]]
-
-Controls a running taskmaster over its socket. With no COMMAND, opens the interactive shell.
-Commands: status, start, stop, restart, signal, reload, reread, pid, tail, maintail, fg,
-clear, avail, shutdown, version, help. "taskmasterctl help COMMAND" explains one.
-
-Exit status: 0 ok; 1 an action failed; 2 usage error or no supervisor answered;
-3 status listed a process that is not RUNNING.`;
+const usage = ctlUsage();
 
 const optionsWithValue = new Set(['-c', '--config', '-s', '--socket']);
 

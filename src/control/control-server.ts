@@ -9,8 +9,7 @@ import { startTcpListener } from './tcp-listener.js';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { SupervisorApi } from '../contracts/supervisor-api.js';
-import { TaskmasterError } from '../contracts/errors.js';
-import { createRoutes, sendError } from './http-routes.js';
+import { createApiHandler } from './http-routes.js';
 
 export interface ControlServer {
   readonly socketPath: string;
@@ -58,16 +57,7 @@ export async function startControlServer(api: SupervisorApi, log: ServerLog, soc
   const { limit, warning } = raiseNoFileLimit();
   if (warning) log.warn(warning);
   const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
-  const routes = createRoutes(api, () => void api.shutdown());
-  const dispatch: RequestListener = (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const handler = routes.get(`${request.method} ${url.pathname}`);
-    if (!handler) {
-      sendError(response, new TaskmasterError('E_NOT_FOUND', `no route ${request.method} ${url.pathname}`));
-      return;
-    }
-    handler(request, response, url).catch((error: unknown) => sendError(response, error));
-  };
+  const dispatch = createApiHandler(api, () => void api.shutdown());
   // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
   const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log);
   const server = socketServer.server;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 
@@ -156,4 +156,18 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
         api.watchEvents((event) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`), signal));
     }],
   ]);
+}
+
+/** The whole API as one request listener: what the servers listen with, and what a test calls in-process. */
+export function createApiHandler(api: SupervisorApi, onShutdownRequested: () => void): RequestListener {
+  const routes = createRoutes(api, onShutdownRequested);
+  return (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handler = routes.get(`${request.method} ${url.pathname}`);
+    if (!handler) {
+      sendError(response, new TaskmasterError('E_NOT_FOUND', `no route ${request.method} ${url.pathname}`));
+      return;
+    }
+    handler(request, response, url).catch((error: unknown) => sendError(response, error));
+  };
 }

@@ -2,9 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import type { SupervisorApi as ControlApi } from '../contracts/supervisor-api.js';
+import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { splitShellWords } from '../config/shell-words.js';
-import { commandNames, runCommand, type Terminal } from './commands.js';
+import { commandNames, findCommand } from './command-table.js';
+import { runCommand, type Terminal } from './commands.js';
 
 const historyLimit = 1000;
 const signalNames = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2', 'STOP', 'CONT'];
@@ -48,19 +49,16 @@ function tailHasName(finished: readonly string[]): boolean {
   return false;
 }
 
-async function completeWords(api: ControlApi, line: string): Promise<[string[], string]> {
+async function completeWords(api: SupervisorApi, line: string): Promise<[string[], string]> {
   const words = line.trimStart().split(/\s+/);
   const current = words[words.length - 1] ?? '';
   const candidates: string[] = [];
-  if (words.length <= 1) {
-    candidates.push(...commandNames, 'quit', 'exit');
-  } else if (words[0] === 'help') {
-    candidates.push(...commandNames);
-  } else if (words[0] === 'signal' && words.length === 2) {
-    candidates.push(...signalNames);
-  } else if (words[0] === 'tail' && tailHasName(words.slice(1, -1))) {
-    candidates.push('stdout', 'stderr');
-  } else {
+  const completes = words.length <= 1 ? 'command' : (findCommand(words[0]!)?.completes ?? 'names');
+  if (completes === 'command') candidates.push(...commandNames, 'quit', 'exit');
+  else if (completes === 'commands') candidates.push(...commandNames);
+  else if (completes === 'signal-then-names' && words.length === 2) candidates.push(...signalNames);
+  else if (completes === 'tail' && tailHasName(words.slice(1, -1))) candidates.push('stdout', 'stderr');
+  else if (completes !== 'none') {
     const processes = await api.status().catch(() => []);
     const groups = new Set(processes.filter((process) => process.name.includes(':')).map((process) => process.group));
     candidates.push('all', ...processes.map((process) => process.name), ...[...groups].flatMap((group) => [group, `${group}:*`]));
@@ -71,7 +69,7 @@ async function completeWords(api: ControlApi, line: string): Promise<[string[], 
 }
 
 /** The interactive control shell: line editing, history kept across runs, completion of commands and names. */
-export async function runShell(api: ControlApi, options: ShellOptions): Promise<void> {
+export async function runShell(api: SupervisorApi, options: ShellOptions): Promise<void> {
   const historyFile = options.historyFile ?? defaultHistoryFile();
   let history = loadHistory(historyFile);
   const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'];
@@ -87,7 +85,7 @@ export async function runShell(api: ControlApi, options: ShellOptions): Promise<
 
 type Outcome = 'quit' | 'reopen';
 
-function session(api: ControlApi, history: string[], colour: boolean, onHistory: (history: string[]) => void): Promise<Outcome> {
+function session(api: SupervisorApi, history: string[], colour: boolean, onHistory: (history: string[]) => void): Promise<Outcome> {
   return new Promise((resolve) => {
     const rl: Interface = createInterface({
       input: process.stdin,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ctl, fixtures, isAlive, makeTempDir, repoRoot, run, RunningTaskmaster, taskmasterctlBin, waitFor, type StatusEntry } from '../helpers.js';
+import { describe, it, type TestContext } from 'node:test';
+import { ctl, fixtures, isAlive, makeTempDir, repoRoot, run, RunningTaskmaster, tailOf, taskmasterctlBin, waitFor, type StatusEntry } from '../helpers.js';
 
 const statusLine = (name: string, state: string, rest: string): RegExp => new RegExp(`^${name.replace(/[:*]/g, '\\$&')} +${state} +${rest}$`, 'm');
 
@@ -26,51 +26,63 @@ function follow(socket: string, ...args: string[]): { output: () => string; kill
   };
 }
 
-describe('taskmasterctl against a running supervisor', () => {
-  let tm: RunningTaskmaster;
-  let dir: string;
-
-  before(async () => {
-    dir = await makeTempDir();
-    tm = await RunningTaskmaster.start(
-      `
-programs:
-  sleeper: { cmd: "sleep 1000", starttime: 0.3 }
-  workers:
+/** The programs the tests draw on; each test starts a supervisor of its own with the ones it needs. */
+const programs = {
+  sleeper: 'sleeper: { cmd: "sleep 1000", starttime: 0.3 }',
+  workers: `workers:
     cmd: "sh -c 'while true; do echo tick $TASKMASTER_PROCESS_NAME; sleep 0.1; done'"
     numprocs: 2
-    starttime: 0.3
-  once: { cmd: "sh -c 'echo hello-once; echo oops-once >&2; exec sleep 1000'", starttime: 0.3 }
-  echoer: { cmd: "cat", starttime: 0.3 }
-  manual: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
-  slow_a: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
-  slow_b: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }
-  failing: { cmd: "sh -c 'echo failing-output >&2; exit 1'", autostart: false, startretries: 0, starttime: 1 }
-  logger:
+    starttime: 0.3`,
+  once: `once: { cmd: "sh -c 'echo hello-once; echo oops-once >&2; exec sleep 1000'", starttime: 0.3 }`,
+  echoer: 'echoer: { cmd: "cat", starttime: 0.3 }',
+  manual: 'manual: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }',
+  slow_a: 'slow_a: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }',
+  slow_b: 'slow_b: { cmd: "sleep 1000", autostart: false, starttime: 0.5 }',
+  failing: `failing: { cmd: "sh -c 'echo failing-output >&2; exit 1'", autostart: false, startretries: 0, starttime: 1 }`,
+  logger: (dir: string) => `logger:
     cmd: "${fixtures}/signal-logger.sh"
     starttime: 0.3
-    env: { SIGNAL_LOG: "${join(dir, 'signals.log')}" }
-`,
-      dir,
-    );
-    for (const name of ['sleeper', 'workers:workers_00', 'workers:workers_01', 'once', 'echoer', 'logger']) await tm.waitForState(name, 'RUNNING');
-  });
+    env: { SIGNAL_LOG: "${join(dir, 'signals.log')}" }`,
+};
+type ProgramName = keyof typeof programs;
+const processNames: Record<ProgramName, readonly string[]> = {
+  sleeper: ['sleeper'],
+  workers: ['workers:workers_00', 'workers:workers_01'],
+  once: ['once'],
+  echoer: ['echoer'],
+  manual: [],
+  slow_a: [],
+  slow_b: [],
+  failing: [],
+  logger: ['logger'],
+};
 
-  after(async () => {
-    await tm.stop();
+/** A supervisor of the test's own, stopped when the test ends; returns once its autostarted processes run. */
+async function startWith(t: TestContext, ...names: ProgramName[]): Promise<RunningTaskmaster> {
+  const dir = await makeTempDir();
+  const lines = names.map((name) => {
+    const entry = programs[name];
+    return `  ${typeof entry === 'function' ? entry(dir) : entry}`;
   });
+  const tm = await RunningTaskmaster.startFor(t, `programs:\n${lines.join('\n')}\n`, dir);
+  for (const name of names) for (const process of processNames[name]) await tm.waitForState(process, 'RUNNING');
+  return tm;
+}
 
-  it('status prints one supervisorctl-style line per process and exits 3 when one is not RUNNING', async () => {
+describe('taskmasterctl against a running supervisor', () => {
+  it('status prints one supervisorctl-style line per process and exits 3 when one is not RUNNING', async (t) => {
+    const tm = await startWith(t, 'sleeper', 'workers', 'manual');
     const result = await ctl(tm.socket, 'status');
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stdout, statusLine('sleeper', 'RUNNING', 'pid \\d+, uptime \\d+:\\d\\d:\\d\\d'));
     assert.match(result.stdout, statusLine('workers:workers_00', 'RUNNING', 'pid \\d+, uptime \\d+:\\d\\d:\\d\\d'));
     assert.match(result.stdout, statusLine('manual', 'STOPPED', 'Not started'));
-    assert.equal(result.stdout.trimEnd().split('\n').length, 10);
+    assert.equal(result.stdout.trimEnd().split('\n').length, 4);
     assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when output is not a terminal');
   });
 
-  it('status of RUNNING processes only, named or by group, exits 0', async () => {
+  it('status of RUNNING processes only, named or by group, exits 0', async (t) => {
+    const tm = await startWith(t, 'sleeper', 'workers', 'manual');
     const result = await ctl(tm.socket, 'status', 'sleeper', 'workers');
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.deepEqual(
@@ -79,11 +91,12 @@ programs:
     );
   });
 
-  it('status --json prints an array of objects with every documented field', async () => {
+  it('status --json prints an array of objects with every documented field', async (t) => {
+    const tm = await startWith(t, 'sleeper', 'workers', 'manual');
     const result = await ctl(tm.socket, '--json', 'status');
     assert.equal(result.code, 3);
     const processes = parseStatus(result.stdout);
-    assert.equal(processes.length, 10);
+    assert.equal(processes.length, 4);
     for (const entry of processes) {
       for (const key of ['name', 'group', 'state', 'pid', 'exitCode', 'signal', 'uptime', 'description', 'spawnError']) {
         assert.ok(key in entry, `${entry.name} has ${key}`);
@@ -101,7 +114,8 @@ programs:
     assert.equal(manual.state, 'STOPPED');
   });
 
-  it('start waits until the process is RUNNING, and stop until it is stopped', async () => {
+  it('start waits until the process is RUNNING, and stop until it is stopped', async (t) => {
+    const tm = await startWith(t, 'manual');
     const started = await ctl(tm.socket, 'start', 'manual');
     assert.equal(started.code, 0, started.stderr);
     assert.equal(started.stdout, 'manual: started\n');
@@ -121,7 +135,8 @@ programs:
     assert.equal((parseStatus((await ctl(tm.socket, '--json', 'status', 'manual')).stdout))[0]!.state, 'STOPPED');
   });
 
-  it('start and stop handle several names in parallel', async () => {
+  it('start and stop handle several names in parallel', async (t) => {
+    const tm = await startWith(t, 'slow_a', 'slow_b');
     const started = await ctl(tm.socket, 'start', 'slow_a', 'slow_b');
     assert.equal(started.code, 0, started.stderr);
     assert.match(started.stdout, /^slow_a: started$/m);
@@ -138,7 +153,8 @@ programs:
     assert.match(stopped.stdout, /^slow_b: stopped$/m);
   });
 
-  it('restart gives a group new pids and waits until they run', async () => {
+  it('restart gives a group new pids and waits until they run', async (t) => {
+    const tm = await startWith(t, 'workers');
     const before = parseStatus((await ctl(tm.socket, '--json', 'status', 'workers')).stdout);
     const result = await ctl(tm.socket, 'restart', 'workers:*');
     assert.equal(result.code, 0, result.stderr);
@@ -152,7 +168,8 @@ programs:
     }
   });
 
-  it('start of a program that ends FATAL says so and exits 1', async () => {
+  it('start of a program that ends FATAL says so and exits 1', async (t) => {
+    const tm = await startWith(t, 'failing');
     const result = await ctl(tm.socket, 'start', 'failing');
     assert.equal(result.code, 1);
     assert.match(result.stdout, /^failing: ERROR \(spawn error: .+\)$/m);
@@ -163,7 +180,8 @@ programs:
     assert.match(stderrTail.stdout, /failing-output/);
   });
 
-  it('an unknown name fails with exit 1 and names it', async () => {
+  it('an unknown name fails with exit 1 and names it', async (t) => {
+    const tm = await startWith(t, 'sleeper');
     for (const args of [['start', 'nope'], ['stop', 'nope'], ['status', 'nope'], ['restart', 'sleeper', 'nope'], ['signal', 'HUP', 'nope'], ['tail', 'nope'], ['clear', 'nope'], ['pid', 'nope']]) {
       const result = await ctl(tm.socket, ...args);
       assert.equal(result.code, 1, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
@@ -174,7 +192,8 @@ programs:
     assert.equal((JSON.parse(json.stdout) as { code: string }).code, 'E_NO_SUCH_PROCESS');
   });
 
-  it('a usage error exits 2 with a hint', async () => {
+  it('a usage error exits 2 with a hint', async (t) => {
+    const tm = await startWith(t, 'sleeper');
     const cases: [string[], RegExp][] = [
       [['start'], /usage: start NAME/],
       [['stop'], /usage: stop NAME/],
@@ -196,7 +215,7 @@ programs:
   });
 
   it('exits 2 naming the socket when no supervisor answers', async () => {
-    const missing = join(dir, 'nobody-here.sock');
+    const missing = join(await makeTempDir(), 'nobody-here.sock');
     for (const args of [['status'], ['start', 'all'], ['shutdown']]) {
       const result = await ctl(missing, ...args);
       assert.equal(result.code, 2, args.join(' '));
@@ -204,7 +223,8 @@ programs:
     }
   });
 
-  it('signal delivers the named signal and reports unknown signals and stopped processes', async () => {
+  it('signal delivers the named signal and reports unknown signals and stopped processes', async (t) => {
+    const tm = await startWith(t, 'logger', 'manual');
     const bad = await ctl(tm.socket, 'signal', 'NOTASIGNAL', 'logger');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unknown signal NOTASIGNAL/);
@@ -216,10 +236,11 @@ programs:
     const sent = await ctl(tm.socket, 'signal', 'USR2', 'logger');
     assert.equal(sent.code, 0, sent.stderr);
     assert.match(sent.stdout, /^logger: sent SIGUSR2$/m);
-    await waitFor(async () => (await readFile(join(dir, 'signals.log'), 'utf8').catch(() => '')).includes('USR2'), 'the logger to record USR2');
+    await waitFor(async () => (await readFile(join(tm.dir, 'signals.log'), 'utf8').catch(() => '')).includes('USR2'), 'the logger to record USR2');
   });
 
-  it('pid prints the supervisor pid, or a process pid, and 0 with exit 1 for a stopped one', async () => {
+  it('pid prints the supervisor pid, or a process pid, and 0 with exit 1 for a stopped one', async (t) => {
+    const tm = await startWith(t, 'sleeper', 'manual');
     const supervisor = await ctl(tm.socket, 'pid');
     assert.equal(supervisor.code, 0);
     assert.equal(supervisor.stdout, `${tm.child.pid}\n`);
@@ -236,17 +257,19 @@ programs:
     assert.equal(stopped.stdout, '0\n');
   });
 
-  it('avail lists every configured program with its settings', async () => {
+  it('avail lists every configured program with its settings', async (t) => {
+    const tm = await startWith(t, 'sleeper', 'workers', 'manual');
     const result = await ctl(tm.socket, 'avail');
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^sleeper +auto +numprocs 1 +priority 999 +sleep 1000$/m);
     assert.match(result.stdout, /^workers +auto +numprocs 2 /m);
     assert.match(result.stdout, /^manual +manual +numprocs 1 /m);
     const json = JSON.parse((await ctl(tm.socket, '--json', 'avail')).stdout) as { name: string }[];
-    assert.deepEqual(json.map((program) => program.name).sort(), ['echoer', 'failing', 'logger', 'manual', 'once', 'sleeper', 'slow_a', 'slow_b', 'workers']);
+    assert.deepEqual(json.map((program) => program.name).sort(), ['manual', 'sleeper', 'workers']);
   });
 
-  it('version prints the package version', async () => {
+  it('version prints the package version', async (t) => {
+    const tm = await startWith(t, 'manual');
     const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     const result = await ctl(tm.socket, 'version');
     assert.equal(result.code, 0);
@@ -254,10 +277,11 @@ programs:
     assert.deepEqual(JSON.parse((await ctl(tm.socket, '--json', 'version')).stdout), { version });
   });
 
-  it('help lists every command and explains one', async () => {
+  it('help lists every command and explains one', async (t) => {
+    const tm = await startWith(t, 'manual');
     const all = await ctl(tm.socket, 'help');
     assert.equal(all.code, 0);
-    for (const command of ['status', 'start', 'stop', 'restart', 'signal', 'reload', 'reread', 'pid', 'tail', 'maintail', 'fg', 'clear', 'avail', 'shutdown', 'version', 'help']) {
+    for (const command of ['status', 'start', 'stop', 'restart', 'signal', 'reload', 'reread', 'pid', 'tail', 'maintail', 'fg', 'history', 'clear', 'avail', 'shutdown', 'version', 'help']) {
       assert.match(all.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
     }
     const one = await ctl(tm.socket, 'help', 'tail');
@@ -265,8 +289,9 @@ programs:
     assert.equal(one.stdout.split('\n')[0], 'tail [-f] [-n N] NAME [stdout|stderr]');
   });
 
-  it('tail -n prints the last lines of a process output, stdout or stderr', async () => {
-    await waitFor(async () => (await ctl(tm.socket, 'tail', '-n', '100', 'workers:workers_00')).stdout.split('\n').length > 5, 'some output');
+  it('tail -n prints the last lines of a process output, stdout or stderr', async (t) => {
+    const tm = await startWith(t, 'workers', 'once');
+    await waitFor(async () => (await tailOf(tm.socket, 'workers:workers_00')).split('\n').length > 5, 'some output');
     const result = await ctl(tm.socket, 'tail', '-n', '3', 'workers:workers_00');
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.split('\n'), ['tick workers_00', 'tick workers_00', 'tick workers_00', '']);
@@ -278,7 +303,8 @@ programs:
     assert.equal(json.text, 'hello-once\n');
   });
 
-  it('tail -f keeps printing new output', async () => {
+  it('tail -f keeps printing new output', async (t) => {
+    const tm = await startWith(t, 'workers');
     const following = follow(tm.socket, 'tail', '-f', '-n', '0', 'workers:workers_01');
     try {
       await waitFor(() => (following.output().match(/tick workers_01\n/g) ?? []).length >= 3, 'three new lines through tail -f');
@@ -287,7 +313,8 @@ programs:
     }
   });
 
-  it('maintail prints the end of the event log, and -f follows it', async () => {
+  it('maintail prints the end of the event log, and -f follows it', async (t) => {
+    const tm = await startWith(t, 'sleeper');
     const result = await ctl(tm.socket, 'maintail', '-n', '2');
     assert.equal(result.code, 0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -308,20 +335,22 @@ programs:
     }
   });
 
-  it('fg with piped input delivers every line to the process, in order, then detaches', async () => {
+  it('fg with piped input delivers every line to the process, in order, then detaches', async (t) => {
+    const tm = await startWith(t, 'echoer');
     const lines = Array.from({ length: 20 }, (_, index) => `line ${index}`);
     const result = await run(process.execPath, [taskmasterctlBin, '-s', tm.socket, 'fg', 'echoer'], { input: `${lines.join('\n')}\n` });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /attached to echoer \(pid \d+\)/);
     assert.match(result.stderr, /detached from echoer/);
-    await waitFor(async () => (await ctl(tm.socket, 'tail', '-n', '100', 'echoer')).stdout === `${lines.join('\n')}\n`, 'cat to echo the 20 lines in order');
+    await waitFor(async () => (await tailOf(tm.socket, 'echoer')) === `${lines.join('\n')}\n`, 'cat to echo the 20 lines in order');
     assert.equal((await tm.process('echoer')).state, 'RUNNING');
   });
 
-  it('the shell fed by a pipe runs every command before it leaves', async () => {
+  it('the shell fed by a pipe runs every command before it leaves', async (t) => {
+    const tm = await startWith(t, 'sleeper', 'echoer');
     const result = await run(process.execPath, [taskmasterctlBin, '-s', tm.socket], {
       input: 'status sleeper\nversion\nfg echoer\n',
-      env: { ...process.env, NO_COLOR: '1', TASKMASTER_HISTORY: join(dir, 'piped-history') },
+      env: { ...process.env, NO_COLOR: '1', TASKMASTER_HISTORY: join(tm.dir, 'piped-history') },
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^sleeper +RUNNING +pid \d+/m);
@@ -330,7 +359,8 @@ programs:
     assert.match(result.stderr, /detached from echoer/);
   });
 
-  it('clear empties the output files of a process', async () => {
+  it('clear empties the output files of a process', async (t) => {
+    const tm = await startWith(t, 'once');
     assert.equal((await ctl(tm.socket, 'tail', 'once')).stdout, 'hello-once\n');
     const result = await ctl(tm.socket, 'clear', 'once');
     assert.equal(result.code, 0, result.stderr);
@@ -368,7 +398,7 @@ programs:
       const reread = await ctl(tm.socket, 'reread');
       assert.equal(reread.code, 0, reread.stderr);
       assert.match(reread.stdout, /^fresh: available$/m);
-      assert.match(reread.stdout, /^change: changed \(cmd\), restarted$/m);
+      assert.match(reread.stdout, /^change: changed \(cmd, argv\), would restart$/m);
       assert.match(reread.stdout, /^drop: disappeared$/m);
       assert.deepEqual((await tm.status()).map((entry) => [entry.name, entry.pid]), before.map((entry) => [entry.name, entry.pid]), 'reread applies nothing');
 

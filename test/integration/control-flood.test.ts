@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ctl, makeTempDir, taskmasterBin, waitFor } from '../helpers.js';
+import { answers, ctl, makeTempDir, taskmasterBin, waitFor } from '../helpers.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -81,7 +81,7 @@ programs:
     const exited = once(taskmaster, 'exit');
     const sockets: FloodSocket[] = [];
     try {
-      await waitFor(async () => (await ctl(socketPath, 'version')).code === 0 || taskmaster.exitCode !== null, 'taskmaster to listen');
+      await waitFor(async () => (await answers(socketPath)) || taskmaster.exitCode !== null, 'taskmaster to listen');
       const log = (): Promise<string> => readFile(logFile, 'utf8');
       assert.match(await log(), /open-file limit 256, 128 kept for supervision; at most 64 connections per listener/);
       const firstPid = Number(/spawned: 'web' with pid (\d+)/.exec(await waitFor(async () => /spawned: 'web'/.test(await log()) && (await log()), 'web to spawn'))![1]);

@@ -6,7 +6,7 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ctl, fixtures, isAlive, makeTempDir, run, RunningTaskmaster, taskmasterBin, taskmasterctlBin, waitFor } from '../helpers.js';
+import { answers, ctl, fixtures, isAlive, makeTempDir, run, RunningTaskmaster, taskmasterBin, taskmasterctlBin, waitFor } from '../helpers.js';
 
 interface Reply {
   readonly status: number;
@@ -66,11 +66,13 @@ describe('the control socket file', () => {
   it('is created with mode 0600, in a new folder only its owner can enter', async () => {
     const dir = await tempDir();
     const socket = join(dir, 'private', 'nested', 'tm.sock');
+    // The config exists before taskmaster starts: it must not race its own reading of it.
+    await writeFile(join(dir, 'tm.yaml'), 'programs:\n  idle: { cmd: "sleep 1000", autostart: false }\n');
     const child = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', socket, '-l', join(dir, 'tm.log')], { stdio: 'ignore' });
     const exited = once(child, 'exit');
     try {
-      await writeFile(join(dir, 'tm.yaml'), 'programs:\n  idle: { cmd: "sleep 1000", autostart: false }\n');
-      await waitFor(async () => (await ctl(socket, 'version')).code === 0 || child.exitCode !== null, 'the socket to answer');
+      await waitFor(async () => (await answers(socket)) || child.exitCode !== null, 'the socket to answer');
+      assert.equal(child.exitCode, null, 'taskmaster is running');
       const info = await stat(socket);
       assert.ok(info.isSocket());
       assert.equal(info.mode & 0o777, 0o600);
@@ -138,7 +140,7 @@ describe('the control socket file', () => {
     const child = spawn(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '--no-shell', '-s', join(open, 'tm.sock'), '-l', join(dir, 'tm.log')], { stdio: 'ignore' });
     const exited = once(child, 'exit');
     try {
-      await waitFor(async () => (await ctl(join(open, 'tm.sock'), 'version')).code === 0 || child.exitCode !== null, 'the socket in the sticky folder to answer');
+      await waitFor(async () => (await answers(join(open, 'tm.sock'))) || child.exitCode !== null, 'the socket in the sticky folder to answer');
       assert.equal(child.exitCode, null);
     } finally {
       child.kill('SIGTERM');

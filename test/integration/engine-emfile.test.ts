@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { ctl, isAlive, makeTempDir, taskmasterBin, waitFor } from '../helpers.js';
+import { isAlive, makeTempDir, statusOf, taskmasterBin, waitFor } from '../helpers.js';
 
 /** Descriptors the supervisor may hold: a little over what it needs at rest (about 30). */
 const descriptorLimit = 64;
@@ -50,9 +50,7 @@ it('respawns a process once descriptors free up after the supervisor ran out of 
 
     await writeFile(release, '');
     const pidOf = async (): Promise<number | null> => {
-      const result = await ctl(socketPath, '--json', 'status', 'victim');
-      if (result.code !== 0) return null;
-      const [entry] = JSON.parse(result.stdout) as { state: string; pid: number | null }[];
+      const entry = await statusOf(socketPath, 'victim').catch(() => undefined);
       return entry?.state === 'RUNNING' ? entry.pid : null;
     };
     const replacement = await waitFor(pidOf, 'victim RUNNING again', 30_000);

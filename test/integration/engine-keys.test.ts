@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ctl, fixtures, RunningTaskmaster, waitFor } from '../helpers.js';
@@ -181,7 +181,12 @@ programs:
       await waitFor(async () => (await readText(join(tm.dir, 'merged.out'))).length === 8, 'merged output');
       assert.deepEqual((await readText(join(tm.dir, 'merged.out'))).split('\n').sort(), ['', 'err', 'out']);
       await waitFor(async () => (await readText(join(tm.dir, 'logs', 'auto.stdout.log'))) === 'automatic\n', 'auto output file');
+      // quiet wrote its line at once; by RUNNING (starttime passed) any file for it would exist.
       await tm.waitForState('quiet', 'RUNNING');
+      const files = (await readdir(tm.dir, { recursive: true })).map(String);
+      assert.deepEqual(files.filter((file) => file.includes('quiet')), [join('logs', 'quiet.stderr.log')], 'only the stderr of quiet has a file');
+      assert.equal(await readText(join(tm.dir, 'logs', 'quiet.stderr.log')), '');
+      assert.equal((await ctl(tm.socket, 'tail', 'quiet')).stdout, '', 'nothing kept of a discarded stream');
     } finally {
       await tm.stop();
     }

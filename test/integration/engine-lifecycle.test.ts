@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ctl, fixtures, isAlive, makeTempDir, run, RunningTaskmaster, taskmasterBin, waitFor } from '../helpers.js';
+import { ctl, fixtures, isAlive, makeTempDir, run, RunningTaskmaster, statusOf, taskmasterBin, waitFor } from '../helpers.js';
+
+/** Cleanup for a test that failed half-way: whatever it started and is still alive gets SIGKILL. */
+function killAlive(pids: readonly number[]): void {
+  for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
 
 describe('supervision lifecycle', () => {
   it('notices a kill -9 at once and restarts the process', async () => {
@@ -96,15 +101,14 @@ programs:
     }
   });
 
-  it('starts in priority order and stops in reverse', async () => {
-    const tm = await RunningTaskmaster.start(`
+  it('starts in priority order and stops in reverse', async (t) => {
+    const tm = await RunningTaskmaster.startFor(t, `
 programs:
   last: { cmd: "sleep 100", priority: 30, starttime: 0 }
   first: { cmd: "sleep 100", priority: 10, starttime: 0 }
   middle: { cmd: "sleep 100", priority: 20, starttime: 0 }
 `);
     const log = tm.logFile;
-    const dir = tm.dir;
     await waitFor(async () => (await tm.status()).every((entry) => entry.state === 'RUNNING'), 'all running');
     const text = await readFile(log, 'utf8');
     const spawnOrder = [...text.matchAll(/spawned: '(\w+)'/g)].map((match) => match[1]);
@@ -114,23 +118,23 @@ programs:
     const final = await readFile(log, 'utf8');
     const stopOrder = [...final.matchAll(/stopped: (\w+)/g)].map((match) => match[1]);
     assert.deepEqual(stopOrder, ['last', 'middle', 'first']);
-    await rm(dir, { recursive: true, force: true });
   });
 
-  it('shuts down on SIGTERM and SIGINT: exit 0, every child gone', async () => {
+  it('shuts down on SIGTERM and SIGINT: exit 0, every child gone', async (t) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const tm = await RunningTaskmaster.start(`
+      const tm = await RunningTaskmaster.startFor(t, `
 programs:
   pool: { cmd: "sleep 100", numprocs: 4, starttime: 0 }
   stubborn: { cmd: "${fixtures}/ignore-term.sh", starttime: 0, stoptime: 1 }
 `);
       await waitFor(async () => (await tm.status()).every((entry) => entry.state === 'RUNNING'), 'all running');
       const pids = (await tm.status()).map((entry) => entry.pid!);
+      // Should the shutdown fail, its children still go when the test ends.
+      t.after(() => killAlive(pids));
       tm.child.kill(signal);
       assert.equal(await tm.waitForExit(), 0);
       for (const pid of pids) assert.ok(!isAlive(pid), `pid ${pid} survived ${signal}`);
       assert.match(await tm.log(), /taskmaster stopped/);
-      await tm.stop();
     }
   });
 
@@ -212,7 +216,7 @@ describe('taskmaster command line', () => {
     assert.equal(result.code, 0, result.stderr);
   });
 
-  it('detaches with --daemon and stops on taskmasterctl shutdown', async () => {
+  it('detaches with --daemon and stops on taskmasterctl shutdown', async (t) => {
     const dir = await makeTempDir();
     const socket = join(dir, 'tm.sock');
     try {
@@ -220,9 +224,13 @@ describe('taskmaster command line', () => {
       const started = await run(process.execPath, [taskmasterBin, '-c', join(dir, 'tm.yaml'), '-s', socket, '--daemon', '--pidfile', join(dir, 'tm.pid')]);
       assert.equal(started.code, 0, started.stderr);
       const pid = Number((await readFile(join(dir, 'tm.pid'), 'utf8')).trim());
+      t.after(() => killAlive([pid]));
       assert.ok(isAlive(pid));
-      await waitFor(async () => (await ctl(socket, 'status', 'bg')).code === 0, 'bg running');
-      const child = JSON.parse((await ctl(socket, '--json', 'status')).stdout)[0].pid as number;
+      const child = (await waitFor(async () => {
+        const bg = await statusOf(socket, 'bg').catch(() => undefined);
+        return bg?.state === 'RUNNING' ? bg : undefined;
+      }, 'bg running')).pid!;
+      t.after(() => killAlive([child]));
       assert.equal((await ctl(socket, 'shutdown')).code, 0);
       await waitFor(() => !isAlive(pid), 'the daemon to exit');
       assert.ok(!isAlive(child));

@@ -111,19 +111,26 @@ programs:
     }
   });
 
-  it('delays each tick by at most the jitter', async () => {
-    const tm = await RunningTaskmaster.start(`
+  it('delays each tick by a random part of the jitter', async (t) => {
+    const tm = await RunningTaskmaster.startFor(t, `
 programs:
   jittery: { cmd: "true", schedule: "*/2 * * * * *", jitter: 800ms }
 `);
-    try {
-      const log = await tm.waitForLog(/(spawned: 'jittery'[^]*){3}/, 20_000);
-      for (const line of log.split('\n').filter((entry) => entry.includes("spawned: 'jittery'"))) {
-        const offset = stampMs(line) % 2000;
-        assert.ok(offset < 1300, `started ${offset} ms after its tick`);
-      }
-    } finally {
-      await tm.stop();
+    // nextRunAt is the tick plus its jitter, free of spawn latency: ticks fall on even seconds.
+    const planned = new Set<number>();
+    await waitFor(async () => {
+      const nextRunAt = (await tm.process('jittery')).nextRunAt;
+      if (nextRunAt !== null) planned.add(nextRunAt);
+      return planned.size >= 4;
+    }, 'four planned runs', 30_000);
+    const delays = [...planned].map((runAt) => runAt % 2000);
+    t.diagnostic(`jitter delays: ${delays.join(', ')} ms`);
+    for (const delay of delays) assert.ok(delay < 800, `a tick was delayed ${delay} ms, more than the jitter`);
+    assert.ok(new Set(delays).size >= 3, `the delays are not random: ${delays.join(', ')} ms`);
+    const log = await tm.waitForLog(/(spawned: 'jittery'[^]*){3}/, 20_000);
+    for (const line of log.split('\n').filter((entry) => entry.includes("spawned: 'jittery'"))) {
+      const offset = stampMs(line) % 2000;
+      assert.ok(offset < 1300, `started ${offset} ms after its tick`);
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { leftoverRecordPath, type LeftoverRecord } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
-import { ctl, fixtures, isAlive, makeTempDir, taskmasterBin, waitFor, type StatusEntry } from '../helpers.js';
+import { answers, fixtures, isAlive, makeTempDir, statusOf, taskmasterBin, waitFor, type StatusEntry } from '../helpers.js';
 
 /** Every pid a test started or saw, killed at the end should a feature fail. */
 const started = new Set<number>();
@@ -30,12 +30,8 @@ async function launch(dir: string, socketName: string, extraArgs: readonly strin
   started.add(child.pid!);
   const launched: Launched = { child, socket, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), stderr: '' };
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (launched.stderr += text));
-  await waitFor(async () => child.exitCode !== null || (await ctl(socket, 'version')).code === 0, 'taskmaster to listen', 30_000);
+  await waitFor(async () => child.exitCode !== null || (await answers(socket)), 'taskmaster to listen', 30_000);
   return launched;
-}
-
-async function statusOf(socket: string): Promise<StatusEntry[]> {
-  return JSON.parse((await ctl(socket, '--json', 'status')).stdout) as StatusEntry[];
 }
 
 async function allRunning(socket: string, count: number): Promise<StatusEntry[]> {

@@ -1,0 +1,81 @@
+import type { CommandRow, ProgressVerb } from './command-row.js';
+import { requireNames } from './command-row.js';
+import { UsageError } from './usage-error.js';
+
+const status: CommandRow = {
+  name: 'status',
+  usage: 'status [NAME...]',
+  summary: 'show the state of processes (all by default); exit 3 if any is not RUNNING',
+  completes: 'names',
+  run: async (api, args) => ({ kind: 'status', processes: await api.status(args) }),
+};
+
+/** start, stop and restart: the same shape, and a terminal shows their progress. */
+function lifecycleRow(name: 'start' | 'stop' | 'restart', progress: ProgressVerb, summary: string): CommandRow {
+  const row: CommandRow = {
+    name,
+    usage: `${name} NAME...|all`,
+    summary,
+    completes: 'names',
+    progress,
+    run: async (api, args) => ({ kind: 'actions', results: await api[name](requireNames(args, row)) }),
+  };
+  return row;
+}
+
+const start = lifecycleRow('start', 'starting', 'start processes and wait until RUNNING or failed');
+const stop = lifecycleRow('stop', 'stopping', 'stop processes and wait until stopped');
+const restart = lifecycleRow('restart', 'restarting', 'stop then start processes');
+
+const signal: CommandRow = {
+  name: 'signal',
+  usage: 'signal SIG NAME...|all',
+  summary: 'send a signal (TERM, HUP, USR1, 9, ...) to processes',
+  completes: 'signal-then-names',
+  run: async (api, args) => {
+    const [signalName, ...names] = args;
+    if (!signalName) throw new UsageError(`signal needs a signal and a NAME\nusage: ${signal.usage}`);
+    return { kind: 'actions', results: await api.signal(signalName, requireNames(names, signal)) };
+  },
+};
+
+const pid: CommandRow = {
+  name: 'pid',
+  usage: 'pid [NAME]',
+  summary: 'pid of the supervisor, or of a process',
+  completes: 'names',
+  run: async (api, args) => (args.length === 0 ? { kind: 'supervisor-pid', pid: await api.pid() } : { kind: 'process-pids', processes: await api.status(args) }),
+};
+
+const history: CommandRow = {
+  name: 'history',
+  usage: 'history NAME',
+  summary: 'the last runs of a process: start, duration, result',
+  completes: 'names',
+  run: async (api, args) => {
+    if (args.length !== 1) throw new UsageError(`usage: ${history.usage}`);
+    return { kind: 'history', histories: await api.history(args[0]!) };
+  },
+};
+
+const clear: CommandRow = {
+  name: 'clear',
+  usage: 'clear NAME',
+  summary: 'empty the output files of a process',
+  completes: 'names',
+  run: async (api, args) => {
+    if (args.length !== 1) throw new UsageError(`usage: ${clear.usage}`);
+    return { kind: 'actions', results: await api.clear(args[0]!) };
+  },
+};
+
+export {
+  status as statusCommand,
+  start as startCommand,
+  stop as stopCommand,
+  restart as restartCommand,
+  signal as signalCommand,
+  pid as pidCommand,
+  history as historyCommand,
+  clear as clearCommand,
+};
