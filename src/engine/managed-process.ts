@@ -7,6 +7,7 @@ import type { ProcessInfo } from '../contracts/process-info.js';
 import { runResultOf, type ProcessExtensions } from './process-extensions.js';
 import { describeProcess } from './describe-process.js';
 import { ProcessTimers } from './process-timers.js';
+import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
 import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
 import {
@@ -53,6 +54,7 @@ export class ManagedProcess {
   private spawnedAtTick = 0;
   private stoppedAtMs: number | null = null;
   private readonly timers = new ProcessTimers();
+  private readonly escaped = new EscapedDescendants();
   private readonly queue: ProcessEvent[] = [];
   private dispatching = false;
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
@@ -157,11 +159,15 @@ export class ManagedProcess {
         });
         return;
       case 'signal':
-        if (this.current.pid !== null) sendSignal(this.current.pid, effect.signal, effect.group);
+        if (this.current.pid === null) return;
+        // Found before the group signal: once their parent dies they are re-parented and lost.
+        if (effect.group) this.escaped.signal(this.current.pid, effect.signal);
+        sendSignal(this.current.pid, effect.signal, effect.group);
         return;
       case 'reapGroup':
-        // Whatever the process left in its group would become an orphan nobody supervises.
+        // Whatever the process left in its group (or took out of it) would become an orphan nobody supervises.
         if (this.program.killAsGroup && this.lastPid !== null) killQuietly(-this.lastPid, 'SIGKILL');
+        if (this.program.killAsGroup) this.escaped.killRemaining();
         return;
       case 'log':
         this.host.log.write(effect.level, effect.message, {

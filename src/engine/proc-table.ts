@@ -62,3 +62,44 @@ export function ancestorsOf(pid: number, table: ReadonlyMap<number, ProcStat>): 
   }
   return chain;
 }
+
+interface ProcessTree {
+  readonly table: ReadonlyMap<number, ProcStat>;
+  readonly children: ReadonlyMap<number, readonly number[]>;
+}
+
+let treeThisTurn: ProcessTree | null = null;
+
+/** One scan of /proc per event-loop turn, however many processes stop in that turn. */
+function processTreeThisTurn(): ProcessTree {
+  if (treeThisTurn !== null) return treeThisTurn;
+  const table = readProcessTable();
+  const children = new Map<number, number[]>();
+  for (const stat of table.values()) {
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(stat.pid);
+    else children.set(stat.ppid, [stat.pid]);
+  }
+  treeThisTurn = { table, children };
+  setImmediate(() => {
+    treeThisTurn = null;
+  });
+  return treeThisTurn;
+}
+
+/** The live descendants of `pid` that left its process group (setsid, setpgid): a group signal misses them. */
+export function escapedDescendantsOf(pid: number): ProcStat[] {
+  const { table, children } = processTreeThisTurn();
+  const escaped: ProcStat[] = [];
+  const pending = [...(children.get(pid) ?? [])];
+  const seen = new Set<number>([pid]);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const stat = table.get(next);
+    if (!stat) continue;
+    if (stat.pgid !== pid && stat.state !== 'Z' && stat.state !== 'X') escaped.push(stat);
+    pending.push(...(children.get(next) ?? []));
+  }
+  return escaped;
+}

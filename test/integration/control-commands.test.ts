@@ -398,7 +398,7 @@ programs:
       const reread = await ctl(tm.socket, 'reread');
       assert.equal(reread.code, 0, reread.stderr);
       assert.match(reread.stdout, /^fresh: available$/m);
-      assert.match(reread.stdout, /^change: changed \(cmd, argv\), would restart$/m);
+      assert.match(reread.stdout, /^change: changed \(cmd\), would restart$/m);
       assert.match(reread.stdout, /^drop: disappeared$/m);
       assert.deepEqual((await tm.status()).map((entry) => [entry.name, entry.pid]), before.map((entry) => [entry.name, entry.pid]), 'reread applies nothing');
 

@@ -129,7 +129,7 @@ programs:
       const reread = await ctl(tm.socket, 'reread');
       assert.equal(reread.code, 0);
       assert.match(reread.stdout, /more: available/);
-      assert.match(reread.stdout, /web: changed \(cmd, argv\), would restart/);
+      assert.match(reread.stdout, /web: changed \(cmd\), would restart/);
       assert.deepEqual((await tm.status()).map((entry) => [entry.name, entry.pid]), [['web', pid]]);
     } finally {
       await tm.stop();
