@@ -11,8 +11,11 @@ import { daemonize } from './daemonize.js';
 import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
 import { startChildReaper } from '../engine/child-reaper.js';
+import { runExportCommand } from '../export/export-command.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
+       taskmaster export systemd|kubernetes|compose FILE [--out DIR]
+       taskmaster install-service [-c FILE] [--out DIR]
 
 Starts the programs of FILE, keeps them alive as configured, and logs every event.
 
@@ -31,6 +34,8 @@ Options:
 Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits 0.`;
 
 async function main(): Promise<number> {
+  const subcommand = process.argv[2];
+  if (subcommand === 'export' || subcommand === 'install-service') return runExportCommand(process.argv.slice(2));
   let options;
   try {
     options = parseArgs({
