@@ -12,6 +12,7 @@ import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
 import { startChildReaper } from '../engine/child-reaper.js';
 import { runExportCommand } from '../export/export-command.js';
+import { startHostIntegration } from '../host/host-integration.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
        taskmaster export systemd|kubernetes|compose FILE [--out DIR]
@@ -173,6 +174,7 @@ async function main(): Promise<number> {
     : undefined;
 
   supervisor.startAutostart();
+  const host = await startHostIntegration(supervisor);
   if (useShell) {
     void runShell(localApi(supervisor), { inProcess: true }).then(() => {
       process.stdout.write('leaving the shell: stopping every process and exiting\n');
@@ -180,6 +182,7 @@ async function main(): Promise<number> {
     });
   }
   await finished;
+  host.close();
   watcher?.close();
   // Adopted orphans outlive no supervisor; as PID 1 the kernel would kill them anyway.
   await reaper?.stopAdopted(5_000);
