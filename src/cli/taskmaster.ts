@@ -173,8 +173,9 @@ async function main(): Promise<number> {
       )
     : undefined;
 
-  supervisor.startAutostart();
+  // Before the first spawn, so the log says first that it runs under systemd or in a SLURM job.
   const host = await startHostIntegration(supervisor);
+  supervisor.startAutostart();
   if (useShell) {
     void runShell(localApi(supervisor), { inProcess: true }).then(() => {
       process.stdout.write('leaving the shell: stopping every process and exiting\n');
