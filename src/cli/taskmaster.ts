@@ -174,7 +174,7 @@ async function main(): Promise<number> {
     : undefined;
 
   // Before the first spawn, so the log says first that it runs under systemd or in a SLURM job.
-  const host = await startHostIntegration(supervisor);
+  const host = await startHostIntegration(supervisor, { daemonized });
   supervisor.startAutostart();
   if (useShell) {
     void runShell(localApi(supervisor), { inProcess: true }).then(() => {

@@ -7,7 +7,7 @@ interface HostedSupervisor extends NotifiedSupervisor {
 }
 
 /** What Taskmaster does for the engine it runs under: systemd's sd_notify, and staying inside a SLURM job. */
-export async function startHostIntegration(supervisor: HostedSupervisor, env: NodeJS.ProcessEnv = process.env): Promise<{ close(): void }> {
+export async function startHostIntegration(supervisor: HostedSupervisor, options: { daemonized: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<{ close(): void }> {
   const closers: (() => void)[] = [];
   const notifySocketPath = env['NOTIFY_SOCKET'];
   if (notifySocketPath) {
@@ -17,7 +17,10 @@ export async function startHostIntegration(supervisor: HostedSupervisor, env: No
   }
   const job = slurmJobOf(env);
   if (job) {
-    supervisor.log.info(`running inside SLURM job ${job.jobId}${job.node ? ` on node ${job.node}` : ''}; stops everything when its parent process goes`);
+    // A daemon leaves its parent on purpose: watching it would stop everything at once.
+    const watching = !options.daemonized;
+    supervisor.log.info(`running inside SLURM job ${job.jobId}${job.node ? ` on node ${job.node}` : ''}${watching ? '; stops everything when its parent process goes' : ''}`);
+    if (!watching) supervisor.log.warn('--daemon inside a SLURM job: taskmaster has left the batch shell, so the job may end without it; run it in the foreground (exec taskmaster --no-shell)');
     void readKillWaitMs().then((result) => {
       if ('error' in result) {
         supervisor.log.warn(`cannot read SLURM's KillWait (${result.error}): stoptimes are not checked against it`);
@@ -29,7 +32,7 @@ export async function startHostIntegration(supervisor: HostedSupervisor, env: No
     });
     const parentPid = await currentParentPid();
     // Parent 1 means we were already reparented (or are init): there is no batch shell to watch.
-    if (parentPid !== null && parentPid > 1) {
+    if (watching && parentPid !== null && parentPid > 1) {
       closers.push(
         watchParent(parentPid, (gone) => {
           supervisor.log.warn(`parent process ${gone} (the job's batch shell) is gone: stopping every program rather than leaving the job`);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ctl, fixtures, makeTempDir, repoRoot, taskmasterBin, waitFor, type StatusEntry } from '../helpers.js';
+import { ctl, fixtures, makeTempDir, repoRoot, run, taskmasterBin, waitFor, type StatusEntry } from '../helpers.js';
 import { processesMentioning, startSlurmCluster, type SlurmCluster } from '../slurm-cluster.js';
 
 /** A folder for one job: a `taskmaster` on PATH, a copy of the fixture (so its command line names the folder), a config. */
@@ -169,6 +169,24 @@ describe('outside SLURM, with a SLURM job in the environment', () => {
       await waitFor(async () => (await processesMentioning(job.dir)).length === 0, 'taskmaster and worker to end once the parent is gone', 20_000);
       assert.match(await readText(job.log), /parent process \d+ \(the job's batch shell\) is gone/);
       assert.equal((await readText(join(job.dir, 'worker.signals'))).trim(), 'TERM');
+    } finally {
+      await killLeftovers(job.dir);
+    }
+  });
+
+  it('with --daemon, says it has left the batch shell and keeps running after its launcher exits', async () => {
+    const job = await jobFolder(await makeTempDir('tm-parent-'), 'daemon');
+    await writeFile(job.config, `socket: ${job.socket}\nlogfile: ${job.log}\nprograms:\n${programYaml(job.dir, 'worker', '    stoptime: 3s\n')}`);
+    const launcher = await run(process.execPath, [taskmasterBin, '-d', '-c', job.config], { env: { ...process.env, SLURM_JOB_ID: '4343', PATH: `/nonexistent:${process.env.PATH}` } });
+    try {
+      assert.equal(launcher.code, 0, launcher.stderr);
+      await waitFor(async () => /--daemon inside a SLURM job: taskmaster has left the batch shell/.test(await readText(job.log)), 'the warning that a daemon has left the job');
+      // Three turns of the parent watch (1 s each) would have stopped it by now if it watched.
+      const until = Date.now() + 3_000;
+      await waitFor(async () => Date.now() > until && (await status(job.socket)).some((process) => process.state === 'RUNNING'), 'the daemon to keep running', 15_000);
+      assert.doesNotMatch(await readText(job.log), /is gone: stopping every program/);
+      assert.equal((await ctl(job.socket, 'shutdown')).code, 0);
+      await waitFor(async () => (await processesMentioning(job.dir)).length === 0, 'the daemon and its worker to end');
     } finally {
       await killLeftovers(job.dir);
     }
