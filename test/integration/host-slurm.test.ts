@@ -44,13 +44,18 @@ async function jobGone(cluster: SlurmCluster, jobId: string, dir: string): Promi
 
 /** What escaped a failed test: it must not outlive the test file. */
 async function killLeftovers(dir: string): Promise<void> {
-  for (const pid of await processesMentioning(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // It ended meanwhile.
+  // Scanned again until none is left: a taskmaster killed mid-start may have spawned one after the scan.
+  await waitFor(async () => {
+    const pids = await processesMentioning(dir);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // It ended meanwhile.
+      }
     }
-  }
+    return pids.length === 0;
+  }, `no process of ${dir} to be left`);
 }
 
 const readText = (path: string) => readFile(path, 'utf8').catch(() => '');
