@@ -1,4 +1,4 @@
-import type { ProgramConfig, Probe, SupervisorConfig } from '../config/types.js';
+import type { ProgramConfig, Probe, ReadyConfig, SupervisorConfig } from '../config/types.js';
 import { splitShellWords } from '../config/shell-words.js';
 import { cronToCalendar } from './cron-to-calendar.js';
 import { processNamesOf, type ExportedFile } from './exported-file.js';
@@ -16,6 +16,24 @@ function seconds(ms: number): string {
 function probeText(probe: Probe): string {
   if (probe.kind === 'cmd') return probe.cmd;
   return probe.kind === 'http' ? `GET ${probe.url}` : `connect ${probe.address}`;
+}
+
+/** A word for sh, in single quotes unless it is plain. */
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_/.:,+=@%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+// A command probe maps: ExecStartPost= holds the unit in "activating" until it passes, so After= waits for it.
+function readyLines(ready: ReadyConfig, lines: string[]): void {
+  if (ready.probe.kind !== 'cmd') {
+    lines.push(`# ready (${probeText(ready.probe)}): only a cmd probe maps (as ExecStartPost=); systemd's own readiness is the program's READY=1 (Type=notify)`);
+    return;
+  }
+  const probe = splitShellWords(ready.probe.cmd).map(shellQuote).join(' ');
+  const pause = Math.max(0.1, ready.intervalMs / 1000);
+  lines.push(`ExecStartPost=${execLine(['/bin/sh', '-c', `until ${probe}; do sleep ${pause}; done`])}`);
+  if (ready.deadlineMs > 0) lines.push(`TimeoutStartSec=${seconds(ready.deadlineMs)}`);
+  else lines.push('TimeoutStartSec=infinity');
 }
 
 function restartLines(program: ProgramConfig, oneshot: boolean, lines: string[], unit: string[]): void {
@@ -104,7 +122,7 @@ function serviceUnit(program: ProgramConfig, processName: string, config: Superv
   service.push(outputLine('StandardOutput', program.stdout));
   service.push(program.redirectStderr ? 'StandardError=inherit' : outputLine('StandardError', program.stderr));
   if (!scheduled && program.startTimeMs > 0) service.push(`# starttime ${seconds(program.startTimeMs)}: systemd counts a service started once it is exec'd`);
-  if (program.ready) service.push(`# ready (${probeText(program.ready.probe)}): systemd's readiness is the program's own READY=1 (Type=notify); not mapped`);
+  if (program.ready) readyLines(program.ready, service);
   if (program.healthcheck) service.push(`# healthcheck (${probeText(program.healthcheck.probe)}): systemd's watchdog needs the program itself to send WATCHDOG=1 (WatchdogSec=); an outside probe has no unit form`);
   if (program.heartbeat) service.push(`# heartbeat file ${program.heartbeat.file}: a program that sends WATCHDOG=1 instead gets WatchdogSec=${seconds(program.heartbeat.timeoutMs)}`);
   if (program.port) service.push('# port: a free port chosen at start has no systemd form; write a fixed port into the command, or use a .socket unit');

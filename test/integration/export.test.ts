@@ -15,6 +15,7 @@ const config = `
 programs:
   db:
     cmd: "sleep 1000"
+    ready: { cmd: "test -e '/tmp/db ready'", interval: 250ms, deadline: 20s }
     healthcheck: { cmd: "test -e /tmp", interval: 10s, timeout: 2s, retries: 4, start_period: 5s }
     stoptime: 5s
   migrate:
@@ -87,6 +88,9 @@ describe('taskmaster export', () => {
     }
     assert.match(web, /^# depends_on db: healthy: systemd has no health checks/m);
     assert.match(web, /^# ready \(GET http:\/\/127\.0\.0\.1:8080\/health\)/m);
+    const db = await readFile(join(dir, 'db.service'), 'utf8');
+    assert.match(db, /^ExecStartPost=\/bin\/sh -c "until test -e '\/tmp\/db ready'; do sleep 0\.25; done"$/m, 'a cmd ready probe holds the unit in activating');
+    assert.match(db, /^TimeoutStartSec=20s$/m);
     const migrate = await readFile(join(dir, 'migrate.service'), 'utf8');
     assert.match(migrate, /^Type=oneshot$/m, 'a dependency awaited to complete is a oneshot');
     assert.match(migrate, /^ExecStart=sh -c "echo \\"\$\$HOME at 100%%\\"; exit 0"$/m);
