@@ -1,11 +1,15 @@
-// The two system calls Node does not expose: becoming a subreaper, and waiting for one given pid.
+// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, and an AF_UNIX datagram (sd_notify).
 #include <node_api.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace {
 
@@ -53,10 +57,56 @@ napi_value ReapPid(napi_env env, napi_callback_info info) {
   return result;
 }
 
+std::string StringArgument(napi_env env, napi_value value) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return std::string();
+  std::string text(length, '\0');
+  napi_get_value_string_utf8(env, value, text.data(), length + 1, &length);
+  return text;
+}
+
+// sendDatagram(path, message): one sendto() on an AF_UNIX SOCK_DGRAM socket; `@path` is the abstract namespace.
+napi_value SendDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 2) {
+    napi_throw_type_error(env, "E_NOTIFY_ARGUMENT", "sendDatagram expects a socket path and a message");
+    return nullptr;
+  }
+  std::string path = StringArgument(env, argv[0]);
+  std::string message = StringArgument(env, argv[1]);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof address.sun_path) {
+    napi_throw_range_error(env, "E_NOTIFY_ARGUMENT", "sendDatagram: the socket path is empty or too long");
+    return nullptr;
+  }
+  memcpy(address.sun_path, path.data(), path.size());
+  if (path[0] == '@') address.sun_path[0] = '\0';
+  socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ThrowErrno(env, "socket(AF_UNIX, SOCK_DGRAM)");
+  ssize_t sent;
+  do {
+    sent = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address), length);
+  } while (sent < 0 && errno == EINTR);
+  int sendError = errno;
+  close(fd);
+  if (sent < 0) {
+    errno = sendError;
+    return ThrowErrno(env, "sendto(NOTIFY_SOCKET)");
+  }
+  napi_value result;
+  napi_get_boolean(env, true, &result);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"setChildSubreaper", nullptr, SetChildSubreaper, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reapPid", nullptr, ReapPid, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sendDatagram", nullptr, SendDatagram, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

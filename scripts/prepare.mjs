@@ -7,14 +7,15 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const installedMarker = join(root, 'node_modules', '.package-lock.json');
 const lockFile = join(root, 'package-lock.json');
+const addon = join(root, 'build', 'Release', 'taskmaster_reaper.node');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const needsInstall =
   !existsSync(installedMarker) || statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs;
 if (needsInstall) {
   execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
-} else if (!existsSync(join(root, 'build', 'Release', 'taskmaster_reaper.node'))) {
-  // npm ci builds the addon (package.json's install script); a tree installed before it did not.
+} else if (!existsSync(addon) || statSync(join(root, 'native', 'reaper.cc')).mtimeMs > statSync(addon).mtimeMs) {
+  // npm ci builds the addon (package.json's install script); a tree installed before it, or before its source changed, did not.
   execFileSync(npm, ['run', 'install', '--silent'], { cwd: root, stdio: 'inherit' });
 }
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], {

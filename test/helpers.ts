@@ -139,13 +139,14 @@ export class RunningTaskmaster {
   }
 
   /** Writes the YAML (socket and logfile are added) and waits until the socket answers. */
-  static async start(configBody: string, dir?: string): Promise<RunningTaskmaster> {
+  static async start(configBody: string, dir?: string, env?: NodeJS.ProcessEnv): Promise<RunningTaskmaster> {
     const folder = dir ?? (await makeTempDir());
     const configFile = join(folder, 'taskmaster.yaml');
     await writeFile(configFile, configBody);
     const child = spawn(process.execPath, [taskmasterBin, '-c', configFile, '--no-shell', '-s', join(folder, 'tm.sock'), '-l', join(folder, 'taskmaster.log')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: folder,
+      env: env ?? process.env,
     });
     const taskmaster = new RunningTaskmaster(folder, configFile, child);
     await waitFor(async () => (await answers(taskmaster.socket)) || taskmaster.child.exitCode !== null, 'taskmaster to listen');

@@ -12,8 +12,12 @@ import { daemonize } from './daemonize.js';
 import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
 import { startChildReaper } from '../engine/child-reaper.js';
+import { runExportCommand } from '../export/export-command.js';
+import { startHostIntegration } from '../host/host-integration.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
+       taskmaster export systemd|kubernetes|compose FILE [--out DIR]
+       taskmaster install-service [-c FILE] [--out DIR]
 
 Starts the programs of FILE, keeps them alive as configured, and logs every event.
 
@@ -32,6 +36,8 @@ Options:
 Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits 0.`;
 
 async function main(): Promise<number> {
+  const subcommand = process.argv[2];
+  if (subcommand === 'export' || subcommand === 'install-service') return runExportCommand(process.argv.slice(2));
   let options;
   try {
     options = parseArgs({
@@ -169,6 +175,8 @@ async function main(): Promise<number> {
       )
     : undefined;
 
+  // Before the first spawn, so the log says first that it runs under systemd or in a SLURM job.
+  const host = await startHostIntegration(supervisor, { daemonized });
   supervisor.startAutostart();
   if (useShell) {
     void runShell(api, { inProcess: true }).then(() => {
@@ -177,6 +185,7 @@ async function main(): Promise<number> {
     });
   }
   await finished;
+  host.close();
   watcher?.close();
   // Adopted orphans outlive no supervisor; as PID 1 the kernel would kill them anyway.
   await reaper?.stopAdopted(5_000);
