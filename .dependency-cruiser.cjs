@@ -1,6 +1,6 @@
 // The layers of src/, lowest first; each may import only from itself and the layers below it.
-// config -> contracts -> output -> engine -> features -> api -> control -> cli (src/version.ts is a leaf anyone may use).
-const layers = ['config', 'contracts', 'output', 'engine', 'features', 'api', 'control', 'cli'];
+// config -> contracts -> output -> engine -> features -> api -> control -> export -> host -> cli (src/version.ts is a leaf anyone may use).
+const layers = ['config', 'contracts', 'output', 'engine', 'features', 'api', 'control', 'export', 'host', 'cli'];
 
 const upwardRules = layers.slice(0, -1).map((layer, index) => ({
   name: `${layer}-imports-no-higher-layer`,

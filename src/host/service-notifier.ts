@@ -1,4 +1,4 @@
-import type { ProcessInfo } from '../engine/process-info.js';
+import type { ProcessInfo } from '../contracts/process-info.js';
 import type { SupervisorConfig } from '../config/types.js';
 import type { NotifySocket } from './notify-socket.js';
 
@@ -6,7 +6,7 @@ import type { NotifySocket } from './notify-socket.js';
 export interface NotifiedSupervisor {
   readonly config: SupervisorConfig;
   readonly isShuttingDown: boolean;
-  status(): Promise<ProcessInfo[]>;
+  status(): ProcessInfo[] | Promise<ProcessInfo[]>;
   on(event: 'state', listener: () => void): unknown;
   off(event: 'state', listener: () => void): unknown;
   readonly log: { info(message: string): void; warn(message: string): void };
