@@ -44,7 +44,7 @@ export class FeatureRuntime {
     let monitors = this.monitors.get(process);
     if (monitors) return monitors;
     const program = process.program;
-    const probeContext = () => ({ timeoutMs: 0, env: process.environment(), cwd: process.program.workingDir ?? undefined, port: process.port });
+    const probeContext = () => ({ timeoutMs: 0, env: process.environment(), cwd: process.program.workingDir ?? undefined, port: process.port, user: process.program.user });
     monitors = {
       health: program.healthcheck
         ? new HealthMonitor(program.healthcheck, probeContext, {

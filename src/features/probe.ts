@@ -14,6 +14,8 @@ export interface ProbeContext {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd?: string | undefined;
   readonly port: number | null;
+  /** The program's `user:`, for cmd probes. */
+  readonly user?: string | null | undefined;
 }
 
 /** Puts the process's port in place of `{port}`; with no port, nothing, as an unset `$PORT` would. */

@@ -43,7 +43,7 @@ export class ReadyChecks {
   private probe(process: ManagedProcess, loop: ReadyLoop, round: number, passed: () => void): void {
     const ready = process.program.ready;
     if (!ready || round !== loop.round) return;
-    void runProbe(ready.probe, { timeoutMs: ready.timeoutMs, env: process.environment(), cwd: process.program.workingDir ?? undefined, port: process.port }).then((result) => {
+    void runProbe(ready.probe, { timeoutMs: ready.timeoutMs, env: process.environment(), cwd: process.program.workingDir ?? undefined, port: process.port, user: process.program.user }).then((result) => {
       if (round !== loop.round || process.state !== 'STARTING') return;
       if (result.ok) {
         passed();

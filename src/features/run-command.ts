@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { splitShellWords } from '../config/shell-words.js';
+import { execAs, type ExecAs } from '../engine/privilege-drop.js';
+import { lookupUser, type UserEntry } from '../engine/user-lookup.js';
 
 export interface CommandOutcome {
   readonly ok: boolean;
@@ -12,7 +14,28 @@ export interface CommandOutcome {
 const keptOutputBytes = 2048;
 
 /** Runs a short command (hook, probe) without a shell, killing its group if it runs too long. */
-export function runCommand(cmd: string, options: { env: NodeJS.ProcessEnv; cwd?: string | undefined; timeoutMs: number }): Promise<CommandOutcome> {
+export interface RunCommandOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string | undefined;
+  readonly timeoutMs: number;
+  /** The program's `user:`: its hooks and probes run as that user too, never as root. */
+  readonly user?: string | null | undefined;
+}
+
+/** The command as the program's user (setpriv with its groups), or as is without one. */
+function asUser(command: string, args: readonly string[], options: RunCommandOptions): { exec: ExecAs; env: NodeJS.ProcessEnv } | { reason: string } {
+  if (!options.user) return { exec: { file: command, args, warning: null }, env: options.env };
+  let user: UserEntry | undefined;
+  try {
+    user = lookupUser(options.user);
+  } catch (error) {
+    return { reason: `cannot read /etc/passwd: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  if (!user) return { reason: `couldn't setuid to ${options.user}: no such user` };
+  return { exec: execAs(user, command, args), env: { ...options.env, HOME: user.home, USER: user.name, LOGNAME: user.name } };
+}
+
+export function runCommand(cmd: string, options: RunCommandOptions): Promise<CommandOutcome> {
   return new Promise((resolve) => {
     let argv: string[];
     try {
@@ -26,9 +49,16 @@ export function runCommand(cmd: string, options: { env: NodeJS.ProcessEnv; cwd?:
       resolve({ ok: false, summary: 'empty command', output: '' });
       return;
     }
+    const target = asUser(command, args, options);
+    if ('reason' in target) {
+      resolve({ ok: false, summary: target.reason, output: '' });
+      return;
+    }
+    const { exec, env } = target;
     let output = '';
     let timedOut = false;
-    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const ids = { ...(exec.uid === undefined ? {} : { uid: exec.uid }), ...(exec.gid === undefined ? {} : { gid: exec.gid }) };
+    const child = spawn(exec.file, exec.args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...ids });
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-keptOutputBytes);
     };

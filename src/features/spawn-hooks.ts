@@ -11,6 +11,7 @@ export async function runPrestart(process: ManagedProcess): Promise<void> {
     env: process.environment(),
     cwd: process.program.workingDir ?? undefined,
     timeoutMs: hook.timeoutMs,
+    user: process.program.user,
   });
   if (!outcome.ok) {
     const output = outcome.output.trim();
@@ -26,6 +27,7 @@ export function runPoststop(process: ManagedProcess, log: EventLog): void {
     env: process.environment(),
     cwd: process.program.workingDir ?? undefined,
     timeoutMs: hook.timeoutMs,
+    user: process.program.user,
   }).then((outcome) => {
     if (!outcome.ok) log.warn(`poststop of ${process.fullName} failed (${outcome.summary}): ${outcome.output.trim()}`, { event: 'hook_failed', process: process.fullName });
   });

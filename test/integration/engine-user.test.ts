@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run, RunningTaskmaster, waitFor } from '../helpers.js';
+import { ApiClient } from '../../src/control/api-client.js';
+import { makeTempDir, run, RunningTaskmaster, waitFor } from '../helpers.js';
 import { createSystemUser } from '../system-user.js';
 
 const readText = (path: string) => readFile(path, 'utf8').catch(() => '');
@@ -70,6 +71,45 @@ programs:
     } finally {
       process.env['PATH'] = savedPath;
       await tm?.stop();
+      await user.remove();
+    }
+  });
+  it('runs the prestart, poststop, ready and health commands as the user too, never as root', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+    const user = await createSystemUser('hooks', 1);
+    let tm: RunningTaskmaster | undefined;
+    const dir = await makeTempDir();
+    try {
+      // The user must be able to write where the hooks report (not the socket's folder, which must stay private).
+      const reports = join(dir, 'reports');
+      await chmod(dir, 0o711);
+      await mkdir(reports);
+      await chmod(reports, 0o777);
+      const report = (what: string) => `"sh -c 'id > ${reports}/${what}.id'"`;
+      tm = await RunningTaskmaster.start(`
+programs:
+  worker:
+    cmd: "sleep 1000"
+    user: ${user.name}
+    workingdir: /
+    starttime: 0
+    prestart: ${report('prestart')}
+    poststop: ${report('poststop')}
+    ready: { cmd: ${report('ready')}, interval: 200ms }
+    healthcheck: { cmd: ${report('health')}, interval: 200ms }
+`, dir);
+      await tm.waitForState('worker', 'RUNNING').catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(await tm!.process('worker'))}\n${await tm!.log()}`);
+      });
+      await waitFor(async () => (await readText(join(reports, 'health.id'))).trim() || undefined, 'a health check to run');
+      await new ApiClient(tm.socket).stop(['worker']);
+      const login = (await run('id', [user.name])).stdout.trim();
+      for (const what of ['prestart', 'ready', 'health', 'poststop']) {
+        const text = await waitFor(async () => (await readText(join(reports, `${what}.id`))).trim() || undefined, `the ${what} command to report`);
+        assert.equal(text, login, `${what} ran as ${text}`);
+      }
+    } finally {
+      await tm?.stop();
+      await rm(dir, { recursive: true, force: true });
       await user.remove();
     }
   });
