@@ -113,6 +113,8 @@ export class Supervisor extends EventEmitter {
 
   /** Spawns every autostart program in priority order; only programs with dependencies wait. */
   startAutostart(): void {
+    // A SIGTERM during start-up (while leftovers were being stopped) wins: nothing new starts.
+    if (this.shuttingDown) return;
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
     this.autostart(this.table.ordered());

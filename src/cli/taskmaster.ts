@@ -89,6 +89,22 @@ async function main(): Promise<number> {
 
   const supervisor = new Supervisor(config, overrides);
   const api = new LocalApi(supervisor);
+  // Signals are handled from here on, so one sent while leftovers are being stopped is never fatal.
+  const finished = new Promise<void>((resolve) => supervisor.once('shutdown', resolve));
+  const shutdown = (why: string): void => {
+    if (!supervisor.isShuttingDown) supervisor.log.info(why);
+    void supervisor.shutdown();
+  };
+  let started = false;
+  let reloadPending = false;
+  process.on('SIGTERM', () => shutdown('received SIGTERM indicating exit request'));
+  process.on('SIGINT', () => shutdown('received SIGINT indicating exit request'));
+  process.on('SIGHUP', () => {
+    supervisor.log.info('received SIGHUP indicating reload request');
+    // Before start-up ends, a reload could start programs while leftovers still hold their ports.
+    if (started) void supervisor.reload();
+    else reloadPending = true;
+  });
   // Before anything spawns: the reaper must know every child Node itself waits for.
   const reaper = startChildReaper(options.subreaper === true, supervisor.log);
   let server: ControlServer;
@@ -148,17 +164,11 @@ async function main(): Promise<number> {
     supervisor.log.error(`internal error, supervision goes on: ${String((reason as Error)?.stack ?? reason)}`);
   });
 
-  const finished = new Promise<void>((resolve) => supervisor.once('shutdown', resolve));
-  const shutdown = (why: string): void => {
-    if (!supervisor.isShuttingDown) supervisor.log.info(why);
-    void supervisor.shutdown();
-  };
-  process.on('SIGTERM', () => shutdown('received SIGTERM indicating exit request'));
-  process.on('SIGINT', () => shutdown('received SIGINT indicating exit request'));
-  process.on('SIGHUP', () => {
-    supervisor.log.info('received SIGHUP indicating reload request');
+  started = true;
+  if (reloadPending) {
+    supervisor.log.info('applying the reload requested during start-up');
     void supervisor.reload();
-  });
+  }
   process.on('SIGUSR2', () => {
     supervisor.log.info('received SIGUSR2 indicating log reopen request');
     supervisor.reopenLogs();

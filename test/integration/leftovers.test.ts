@@ -109,6 +109,9 @@ programs:
     const first = await launch(dir, 'first.sock');
     const [bare] = await allRunning(first.socket, 1);
     started.add(bare!.pid!);
+    const recordPath = leftoverRecordPath(join(dir, 'taskmaster.yaml'))!;
+    // The record is written within an event-loop turn of the spawn, off the restart path: wait for it.
+    await waitFor(async () => (await readFile(recordPath, 'utf8').catch(() => '')).includes(`"pid":${bare!.pid}`), 'the record to hold the leftover');
     first.child.kill('SIGKILL');
     await first.exited;
 
@@ -119,7 +122,6 @@ programs:
     // A live process whose pid the record holds with another start time: a reused pid.
     const stranger = spawn('sleep', ['1000'], { stdio: 'ignore' });
     started.add(stranger.pid!);
-    const recordPath = leftoverRecordPath(join(dir, 'taskmaster.yaml'))!;
     const record = JSON.parse(await readFile(recordPath, 'utf8')) as LeftoverRecord;
     const template = record.processes[0]!;
     const ownStart = readProcStat(process.pid)!.startTime;
@@ -136,7 +138,11 @@ programs:
     const second = await launch(dir, 'second.sock');
     try {
       await waitFor(() => !isAlive(bare!.pid!), 'the env -i leftover to be stopped');
-      const log = await readFile(join(dir, 'taskmaster.log'), 'utf8');
+      // The line follows the exit it reports: wait for it too.
+      const log = await waitFor(async () => {
+        const text = await readFile(join(dir, 'taskmaster.log'), 'utf8');
+        return /stopped leftover bare /.test(text) ? text : undefined;
+      }, 'the leftover line in the log');
       assert.match(log, /stopped leftover bare /);
       assert.match(log, new RegExp(`not touching reused of the previous taskmaster: pid ${stranger.pid} now belongs to another process`));
       assert.match(log, /not touching ancestor of the previous taskmaster: .* is this taskmaster or one of its ancestors/);
