@@ -2,6 +2,7 @@ import type { ConfigDiff } from '../config/config-diff.js';
 import type { ProcessInfo } from '../engine/process-info.js';
 import type { ProcessState } from '../engine/state-machine.js';
 import type { RunRecord } from '../features/run-history.js';
+import type { MetricsSnapshot, ProcessSamples, ResourceEventMessage } from './resource-types.js';
 
 export type { ProcessInfo };
 
@@ -55,6 +56,10 @@ export interface SupervisorApi {
   pid(): Promise<number>;
   /** The last runs of each named process: start, duration, result. */
   history(name: string): Promise<ProcessHistory[]>;
+  /** The resource chart of each named process (every process when none is named). */
+  samples(names: readonly string[]): Promise<ProcessSamples[]>;
+  /** A fresh reading of every process and of the supervisor itself, for /metrics. */
+  metrics(): Promise<MetricsSnapshot>;
 }
 
 export interface ProcessHistory {
@@ -72,10 +77,16 @@ export interface SupervisorStreams {
   tail(source: LogSource, lines: number): Promise<string>;
   /** Calls onText with new output until the signal aborts or the supervisor goes away. */
   follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
-  /** A snapshot of every process, then each state change, until the signal aborts. */
-  watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void>;
+  /** A snapshot of every process, then each state change, until the signal aborts; with resources, sampling runs meanwhile and each pass is an event. */
+  watchEvents(onEvent: (event: WatchedEvent) => void, signal: AbortSignal, options?: WatchOptions): Promise<void>;
   writeStdin(name: string, data: string): Promise<void>;
   clear(name: string): Promise<ActionResult[]>;
 }
+
+export interface WatchOptions {
+  readonly resources?: boolean;
+}
+
+export type WatchedEvent = ProcessEventMessage | ResourceEventMessage | { type: 'snapshot'; processes: ProcessInfo[] };
 
 export type ControlApi = SupervisorApi & SupervisorStreams;

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { ActionResult, ControlApi, ProcessHistory, LogSource, ProcessEventMessage, ProcessInfo, ProgramSummary, ReloadResult } from '../api/supervisor-api.js';
+import type { ActionResult, ControlApi, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, WatchedEvent, WatchOptions } from '../api/supervisor-api.js';
+import type { MetricsSnapshot, ProcessSamples } from '../api/resource-types.js';
 import { TaskmasterError, type ErrorCode } from '../errors.js';
 
 interface Call {
@@ -150,9 +151,18 @@ export class ApiClient implements ControlApi {
     return this.streamLines({ method: 'GET', path: this.tailPath(source, 0, true), signal }, onText);
   }
 
-  async watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void> {
+  async samples(names: readonly string[]): Promise<ProcessSamples[]> {
+    const query = names.map((name) => `name=${encodeURIComponent(name)}`).join('&');
+    return (await this.call<{ processes: ProcessSamples[] }>({ method: 'GET', path: `/v1/samples${query ? `?${query}` : ''}` })).processes;
+  }
+
+  metrics(): Promise<MetricsSnapshot> {
+    return this.call({ method: 'GET', path: '/v1/metrics' });
+  }
+
+  async watchEvents(onEvent: (event: WatchedEvent) => void, signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
     let pending = '';
-    await this.streamLines({ method: 'GET', path: '/v1/events', signal }, (text) => {
+    await this.streamLines({ method: 'GET', path: `/v1/events${options.resources ? '' : '?resources=0'}`, signal }, (text) => {
       pending += text;
       let end = pending.indexOf('\n\n');
       while (end !== -1) {

@@ -106,6 +106,7 @@ async function withProgress<T>(api: ControlApi, terminal: Terminal, verb: keyof 
       subscribed();
       return;
     }
+    if (event.type !== 'state') return;
     if (!targets.has(event.process.name)) return;
     if (finalStates.includes(event.process.state)) settled.add(event.process.name);
     render();

@@ -64,9 +64,11 @@ export function localApi(supervisor: Supervisor): ControlApi {
     version: () => supervisor.version(),
     pid: () => supervisor.pid(),
     history: (name) => supervisor.history(name),
+    samples: (names) => supervisor.samples(names),
+    metrics: () => supervisor.metrics(),
     tail: (source, lines) => streams.tail(source, lines),
     follow: (source, onText, signal) => streams.follow(source, onText, signal),
-    watchEvents: (onEvent, signal) => streams.watchEvents(onEvent, signal),
+    watchEvents: (onEvent, signal, options) => streams.watchEvents(onEvent, signal, options),
     writeStdin: (name, data) => streams.writeStdin(name, data),
     clear: (name) => streams.clear(name),
   };

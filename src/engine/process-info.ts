@@ -1,8 +1,9 @@
+import type { ProcessResources } from '../api/resource-types.js';
 import type { RunRecord } from '../features/run-history.js';
 import type { ProcessState } from './state-machine.js';
 
 /** What status reports for one process; the same over the socket and in-process. */
-export interface ProcessInfo {
+export interface ProcessInfo extends ProcessResources {
   readonly name: string;
   readonly group: string;
   readonly processName: string;

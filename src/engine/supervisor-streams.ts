@@ -1,8 +1,8 @@
-import type { ActionResult, LogSource, ProcessEventMessage, SupervisorStreams } from '../api/supervisor-api.js';
+import type { ActionResult, LogSource, ProcessEventMessage, SupervisorStreams, WatchedEvent, WatchOptions } from '../api/supervisor-api.js';
 import { readLastLines } from '../control/read-tail.js';
 import { TaskmasterError } from '../errors.js';
 import { truncateLogFile } from '../output/open-log-file.js';
-import type { ProcessInfo } from './process-info.js';
+import { watchResources } from '../features/watch-resources.js';
 import type { Supervisor } from './supervisor.js';
 
 /** What may wait for a child that does not read its stdin; beyond it, writers get E_STDIN_FULL. */
@@ -64,14 +64,16 @@ export class LocalStreams implements SupervisorStreams {
     }
   }
 
-  async watchEvents(onEvent: (event: ProcessEventMessage | { type: 'snapshot'; processes: ProcessInfo[] }) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(onEvent: (event: WatchedEvent) => void, signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
     const listener = (event: ProcessEventMessage): void => onEvent(event);
-    onEvent({ type: 'snapshot', processes: await this.supervisor.status() });
-    this.supervisor.on('state', listener);
+    const release = options.resources ? watchResources(this.supervisor, onEvent) : () => {};
     try {
+      onEvent({ type: 'snapshot', processes: await this.supervisor.status() });
+      this.supervisor.on('state', listener);
       await waitForAbort(signal);
     } finally {
       this.supervisor.off('state', listener);
+      release();
     }
   }
 

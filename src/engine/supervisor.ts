@@ -21,6 +21,13 @@ import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { DependencyGates } from '../features/dependency-gates.js';
 import { formatTimestamp } from './event-log.js';
+import { ResourceSampler, type SampledProcess } from '../features/resource-sampler.js';
+import type { MetricsSnapshot, ProcessResources, ProcessSamples } from '../api/resource-types.js';
+import { readSelfResources } from '../features/self-resources.js';
+
+function sampledOf(process: ManagedProcess): SampledProcess {
+  return { key: process, name: process.fullName, pid: process.snapshot.pid, startedAtMs: process.history.last()?.startedAt ?? null };
+}
 
 interface ProgramEntry {
   config: ProgramConfig;
@@ -73,6 +80,8 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
   private readonly restarting = new Set<ManagedProcess>();
   private readonly gates: DependencyGates;
+  /** Reads /proc only while someone watches or scrapes. */
+  readonly resources = new ResourceSampler(() => this.processes().map(sampledOf));
 
   constructor(
     config: SupervisorConfig,
@@ -94,6 +103,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.onProcessChange?.(process);
+        if (process.state === 'STARTING' && previous !== 'STARTING') this.resources.noteStarting(process);
         this.features.onStateChange(process, previous);
         this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
@@ -182,7 +192,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
     const lastRun = info.lastRun;
     if (process.program.schedule !== null && lastRun && lastRun.result !== 'running') extras.push(`last run ${lastRun.result} (${lastRun.signal ?? `exit ${lastRun.exitCode}`}, ${((lastRun.durationMs ?? 0) / 1000).toFixed(1)}s)`);
     const description = [info.description, ...extras].filter((part) => part !== '').join(', ');
-    return { ...info, description, health: health?.health ?? null, nextRunAt };
+    return { ...info, description, health: health?.health ?? null, nextRunAt, ...this.resourcesOf(process, nowMs) };
   }
 
   async status(names: readonly string[] = []): Promise<ProcessInfo[]> {
@@ -194,6 +204,22 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   /** The last runs of a process: start, duration, how it ended. */
   async history(name: string): Promise<{ name: string; runs: readonly RunRecord[] }[]> {
     return this.findProcesses([name]).map((process) => ({ name: process.fullName, runs: process.history.list() }));
+  }
+
+  /** What the sampler knows of a process: restarts, and CPU and memory while someone watches. */
+  resourcesOf(process: ManagedProcess, nowMs = Date.now()): ProcessResources {
+    return this.resources.fieldsOf(sampledOf(process), nowMs);
+  }
+
+  async samples(names: readonly string[]): Promise<ProcessSamples[]> {
+    const processes = names.length === 0 ? this.processes() : this.findProcesses(names);
+    return processes.map((process) => ({ name: process.fullName, intervalMs: this.resources.options.ringIntervalMs, samples: this.resources.samplesOf(process) }));
+  }
+
+  async metrics(): Promise<MetricsSnapshot> {
+    await this.resources.sampleNow();
+    const scheduledPrograms = [...this.entries.values()].filter((entry) => entry.config.schedule !== null).map((entry) => entry.config.name);
+    return { version: VERSION, pid: process.pid, supervisor: await readSelfResources(), samplingPasses: this.resources.passes, processes: await this.status(), scheduledPrograms };
   }
 
   private async startOne(process: ManagedProcess): Promise<ActionResult> {

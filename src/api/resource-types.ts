@@ -1,0 +1,50 @@
+import type { ProcessInfo } from '../engine/process-info.js';
+import type { ResourceSample } from '../features/sample-ring.js';
+
+export type { ResourceSample };
+
+/** What the resource sampler adds to a process's status; each field only when known. */
+export interface ProcessResources {
+  /** CPU use since the previous sample, in percent of one core. */
+  readonly cpuPercent?: number;
+  /** User plus system CPU time of the running process. */
+  readonly cpuSeconds?: number;
+  readonly rssBytes?: number;
+  readonly openFds?: number;
+  /** Spawns after the first since the supervisor (or a reload) created the process. */
+  readonly restarts?: number;
+}
+
+/** One process's chart: a sample each ringIntervalMs at most, while someone watched. */
+export interface ProcessSamples {
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly samples: readonly ResourceSample[];
+}
+
+/** Sent on the event stream after each sampling pass (only while someone watches). */
+export interface ResourceEventMessage {
+  readonly type: 'resources';
+  readonly at: number;
+  readonly processes: readonly ({ readonly name: string } & ProcessResources)[];
+}
+
+/** The supervisor's own use of the machine. */
+export interface SelfResources {
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+  readonly openFds: number | null;
+  readonly startTimeSeconds: number;
+}
+
+/** Everything /metrics shows, freshly sampled; formatted at the edge. */
+export interface MetricsSnapshot {
+  readonly version: string;
+  readonly pid: number;
+  readonly supervisor: SelfResources;
+  /** Sampling passes so far: flat while nobody watches. */
+  readonly samplingPasses: number;
+  readonly processes: readonly ProcessInfo[];
+  /** Programs with a schedule: their processes are jobs. */
+  readonly scheduledPrograms: readonly string[];
+}

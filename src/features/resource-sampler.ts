@@ -1,0 +1,155 @@
+import { EventEmitter } from 'node:events';
+import type { ProcessResources } from '../api/resource-types.js';
+import { readProc } from './proc-stat.js';
+import { SampleRing, type ResourceSample } from './sample-ring.js';
+
+/** What the sampler needs of a process; `key` is the process object, so a reload's new process starts afresh. */
+export interface SampledProcess {
+  readonly key: object;
+  readonly name: string;
+  readonly pid: number | null;
+  readonly startedAtMs: number | null;
+}
+
+export interface SamplerOptions {
+  /** How often to read /proc while someone watches. */
+  readonly intervalMs: number;
+  /** At most one chart point per this interval. */
+  readonly ringIntervalMs: number;
+  readonly ringCapacity: number;
+}
+
+export const defaultSamplerOptions: SamplerOptions = { intervalMs: 5000, ringIntervalMs: 10_000, ringCapacity: 360 };
+
+/** A reading older than this is not shown in status: it would describe the past as now. */
+const freshForMs = 30_000;
+/** Reads in flight at once: sampling must not eat the descriptors kept for supervision. */
+const parallelReads = 16;
+
+interface Track {
+  starts: number;
+  pid: number | null;
+  startTicks: number;
+  cpuSeconds: number;
+  cpuPercent: number;
+  rssBytes: number;
+  openFds: number | null;
+  readAtMs: number;
+  lastRingAtMs: number;
+  readonly ring: SampleRing;
+}
+
+/**
+ * CPU, memory and descriptors of each process from /proc, read only while someone watches
+ * (a timer runs while watch() is held) or when asked (a scrape): idle, it costs nothing.
+ */
+export class ResourceSampler extends EventEmitter {
+  private watchers = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly tracks = new WeakMap<object, Track>();
+  private pass: Promise<void> | null = null;
+  private lastPassAtMs = 0;
+  /** Sampling passes done, for tests that check an idle supervisor reads nothing. */
+  passes = 0;
+
+  constructor(
+    private readonly list: () => readonly SampledProcess[],
+    readonly options: SamplerOptions = defaultSamplerOptions,
+  ) {
+    super();
+  }
+
+  get isSampling(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Samples on a timer until the returned release is called; each holder counts once. */
+  watch(): () => void {
+    this.watchers += 1;
+    if (this.timer === null) {
+      const tick = (): void => void this.sampleNow(0).then(() => this.emit('sample'));
+      this.timer = setInterval(tick, this.options.intervalMs);
+      this.timer.unref();
+      tick();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.watchers -= 1;
+      if (this.watchers === 0 && this.timer !== null) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+
+  /** Reads every running process unless a pass ended less than maxAgeMs ago; concurrent callers share one pass. */
+  sampleNow(maxAgeMs = 1000): Promise<void> {
+    if (this.pass) return this.pass;
+    if (Date.now() - this.lastPassAtMs < maxAgeMs) return Promise.resolve();
+    this.pass = this.readAll().finally(() => {
+      this.pass = null;
+      this.lastPassAtMs = Date.now();
+    });
+    return this.pass;
+  }
+
+  private trackOf(key: object): Track {
+    let track = this.tracks.get(key);
+    if (!track) {
+      track = { starts: 0, pid: null, startTicks: 0, cpuSeconds: 0, cpuPercent: 0, rssBytes: 0, openFds: null, readAtMs: 0, lastRingAtMs: 0, ring: new SampleRing(this.options.ringCapacity) };
+      this.tracks.set(key, track);
+    }
+    return track;
+  }
+
+  /** Counts spawns; costs nothing more, so restarts are known without any watcher. */
+  noteStarting(key: object): void {
+    this.trackOf(key).starts += 1;
+  }
+
+  private async readAll(): Promise<void> {
+    this.passes += 1;
+    const running = this.list().filter((process) => process.pid !== null);
+    for (let index = 0; index < running.length; index += parallelReads) {
+      await Promise.all(running.slice(index, index + parallelReads).map((process) => this.readOne(process)));
+    }
+  }
+
+  private async readOne(process: SampledProcess): Promise<void> {
+    const pid = process.pid!;
+    const reading = await readProc(pid);
+    if (reading === null) return;
+    const track = this.trackOf(process.key);
+    const nowMs = Date.now();
+    const samePid = track.pid === pid && track.startTicks === reading.startTicks;
+    // A new run has no previous reading: its lifetime average stands in until the next one.
+    const sinceMs = samePid ? nowMs - track.readAtMs : nowMs - (process.startedAtMs ?? nowMs);
+    const usedSeconds = samePid ? reading.cpuSeconds - track.cpuSeconds : reading.cpuSeconds;
+    track.cpuPercent = sinceMs > 0 ? Math.max(0, Math.round((usedSeconds / (sinceMs / 1000)) * 1000) / 10) : 0;
+    track.pid = pid;
+    track.startTicks = reading.startTicks;
+    track.cpuSeconds = reading.cpuSeconds;
+    track.rssBytes = reading.rssBytes;
+    track.openFds = reading.openFds;
+    track.readAtMs = nowMs;
+    if (nowMs - track.lastRingAtMs >= this.options.ringIntervalMs) {
+      track.lastRingAtMs = nowMs;
+      track.ring.push({ at: nowMs, cpuPercent: track.cpuPercent, rssBytes: track.rssBytes, openFds: track.openFds });
+    }
+  }
+
+  /** The status fields of a process: restarts always, the rest from a fresh reading of its current run. */
+  fieldsOf(process: SampledProcess, nowMs = Date.now()): ProcessResources {
+    const track = this.tracks.get(process.key);
+    if (!track) return { restarts: 0 };
+    const restarts = Math.max(0, track.starts - 1);
+    if (process.pid === null || track.pid !== process.pid || nowMs - track.readAtMs > freshForMs) return { restarts };
+    return { restarts, cpuPercent: track.cpuPercent, cpuSeconds: track.cpuSeconds, rssBytes: track.rssBytes, ...(track.openFds === null ? {} : { openFds: track.openFds }) };
+  }
+
+  samplesOf(key: object): ResourceSample[] {
+    return this.tracks.get(key)?.ring.list() ?? [];
+  }
+}
