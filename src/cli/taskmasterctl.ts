@@ -11,7 +11,7 @@ const usage = `Usage: taskmasterctl [-c FILE | -s SOCKET] [--json] [COMMAND [ARG
 
 Controls a running taskmaster over its socket. With no COMMAND, opens the interactive shell.
 Commands: status, start, stop, restart, signal, reload, reread, pid, tail, maintail, fg,
-clear, avail, shutdown, version, help. "taskmasterctl help COMMAND" explains one.
+clear, avail, top, shutdown, version, help. "taskmasterctl help COMMAND" explains one.
 
 Exit status: 0 ok; 1 an action failed; 2 usage error or no supervisor answered;
 3 status listed a process that is not RUNNING.`;

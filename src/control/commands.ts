@@ -38,6 +38,7 @@ export const commandHelp: Readonly<Record<string, CommandHelp>> = {
   avail: { usage: 'avail', summary: 'list the configured programs' },
   shutdown: { usage: 'shutdown', summary: 'stop every process and exit the supervisor' },
   version: { usage: 'version', summary: 'show the supervisor version' },
+  top: { usage: 'top', summary: 'live full-screen view: state, CPU, memory, restarts; keys start, stop, restart, show logs' },
   help: { usage: 'help [COMMAND]', summary: 'list commands, or explain one' },
 };
 
@@ -263,6 +264,8 @@ export async function runCommand(api: ControlApi, terminal: Terminal, words: rea
         terminal.write(terminal.json ? `${JSON.stringify({ version })}\n` : `${version}\n`);
         return 0;
       }
+      case 'top':
+        return (await import('./top/top-command.js')).topCommand(api, terminal);
       case 'help': {
         const [topic] = args;
         if (topic) {

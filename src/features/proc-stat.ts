@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux's USER_HZ: the unit of utime and stime in /proc/PID/stat, 100 on every mainstream build. */
 export const clockTicksPerSecond = 100;
@@ -32,14 +32,22 @@ export function parseRssBytes(text: string): number | null {
   return match ? Number(match[1]) * 1024 : null;
 }
 
-/** Reads one process; null when it is gone (or a zombie with no memory left to show). */
-export async function readProc(pid: number | 'self'): Promise<ProcReading | null> {
+/**
+ * Reads one process; null when it is gone. Synchronous on purpose: /proc is served from
+ * kernel memory and never waits on a disk, and three sync reads cost a tenth of their async form.
+ */
+export function readProc(pid: number | 'self'): ProcReading | null {
   try {
-    const [statText, statusText] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
-    const stat = parseStat(statText);
+    const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     if (stat === null) return null;
-    const openFds = await readdir(`/proc/${pid}/fd`).then((entries) => entries.length, () => null);
-    return { cpuSeconds: stat.cpuTicks / clockTicksPerSecond, rssBytes: parseRssBytes(statusText) ?? 0, openFds, startTicks: stat.startTicks };
+    const rssBytes = parseRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8')) ?? 0;
+    let openFds: number | null = null;
+    try {
+      openFds = readdirSync(`/proc/${pid}/fd`).length;
+    } catch {
+      // Another user's process, seen by a supervisor without root: its descriptors stay unknown.
+    }
+    return { cpuSeconds: stat.cpuTicks / clockTicksPerSecond, rssBytes, openFds, startTicks: stat.startTicks };
   } catch {
     return null;
   }

@@ -23,8 +23,10 @@ export const defaultSamplerOptions: SamplerOptions = { intervalMs: 5000, ringInt
 
 /** A reading older than this is not shown in status: it would describe the past as now. */
 const freshForMs = 30_000;
-/** Reads in flight at once: sampling must not eat the descriptors kept for supervision. */
-const parallelReads = 16;
+/** Processes read between two turns of the event loop: about 5 ms of /proc reads. */
+const processesPerSlice = 100;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Track {
   starts: number;
@@ -112,14 +114,15 @@ export class ResourceSampler extends EventEmitter {
   private async readAll(): Promise<void> {
     this.passes += 1;
     const running = this.list().filter((process) => process.pid !== null);
-    for (let index = 0; index < running.length; index += parallelReads) {
-      await Promise.all(running.slice(index, index + parallelReads).map((process) => this.readOne(process)));
+    for (let index = 0; index < running.length; index += processesPerSlice) {
+      if (index > 0) await nextTurn();
+      for (const process of running.slice(index, index + processesPerSlice)) this.readOne(process);
     }
   }
 
-  private async readOne(process: SampledProcess): Promise<void> {
+  private readOne(process: SampledProcess): void {
     const pid = process.pid!;
-    const reading = await readProc(pid);
+    const reading = readProc(pid);
     if (reading === null) return;
     const track = this.trackOf(process.key);
     const nowMs = Date.now();
