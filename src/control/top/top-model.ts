@@ -36,7 +36,8 @@ function merge(processes: readonly ProcessInfo[], name: string, update: (process
 export function applyEvent(model: TopModel, event: WatchedEvent): TopModel {
   switch (event.type) {
     case 'snapshot':
-      return { ...model, processes: event.processes, selected: model.selected ?? event.processes[0]?.name ?? null };
+      // No selection yet means the first row shown, whatever the sort.
+      return { ...model, processes: event.processes };
     case 'state':
       return { ...model, processes: merge(model.processes, event.process.name, () => event.process) };
     case 'resources': {
