@@ -44,6 +44,8 @@ export interface MetricsSnapshot {
   readonly supervisor: SelfResources;
   /** Sampling passes so far: flat while nobody watches. */
   readonly samplingPasses: number;
+  /** Event streams holding sampling on now. */
+  readonly samplingWatchers: number;
   readonly processes: readonly ProcessInfo[];
   /** Programs with a schedule: their processes are jobs. */
   readonly scheduledPrograms: readonly string[];

@@ -96,6 +96,7 @@ export function formatMetrics(snapshot: MetricsSnapshot, nowMs = Date.now()): st
   if (self.openFds !== null) metrics.add('process_open_fds', 'gauge', 'Open file descriptors of the supervisor.', {}, self.openFds);
   metrics.add('process_start_time_seconds', 'gauge', 'When the supervisor started, in seconds since the epoch.', {}, self.startTimeSeconds);
   metrics.add('taskmaster_resource_sampling_passes_total', 'counter', 'Times the supervisor read /proc for every running process.', {}, snapshot.samplingPasses);
+  metrics.add('taskmaster_resource_watchers', 'gauge', 'Event streams that keep resource sampling on.', {}, snapshot.samplingWatchers);
   metrics.add('taskmaster_processes', 'gauge', 'Processes configured.', {}, snapshot.processes.length);
   metrics.declare('taskmaster_process_state', 'gauge', 'Whether the process is in this state (1) or not (0).');
   const scheduled = new Set(snapshot.scheduledPrograms);

@@ -66,10 +66,12 @@ export class LocalStreams implements SupervisorStreams {
 
   async watchEvents(onEvent: (event: WatchedEvent) => void, signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
     const listener = (event: ProcessEventMessage): void => onEvent(event);
-    const release = options.resources ? watchResources(this.supervisor, onEvent) : () => {};
+    let release = (): void => {};
     try {
       onEvent({ type: 'snapshot', processes: await this.supervisor.status() });
       this.supervisor.on('state', listener);
+      // Sampling starts after the snapshot, so the snapshot stays the first event.
+      if (options.resources && !signal.aborted) release = watchResources(this.supervisor, onEvent);
       await waitForAbort(signal);
     } finally {
       this.supervisor.off('state', listener);

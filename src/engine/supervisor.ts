@@ -219,7 +219,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   async metrics(): Promise<MetricsSnapshot> {
     await this.resources.sampleNow();
     const scheduledPrograms = [...this.entries.values()].filter((entry) => entry.config.schedule !== null).map((entry) => entry.config.name);
-    return { version: VERSION, pid: process.pid, supervisor: await readSelfResources(), samplingPasses: this.resources.passes, processes: await this.status(), scheduledPrograms };
+    return { version: VERSION, pid: process.pid, supervisor: await readSelfResources(), samplingPasses: this.resources.passes, samplingWatchers: this.resources.watcherCount, processes: await this.status(), scheduledPrograms };
   }
 
   private async startOne(process: ManagedProcess): Promise<ActionResult> {

@@ -61,6 +61,11 @@ export class ResourceSampler extends EventEmitter {
     super();
   }
 
+  /** How many hold sampling on (event streams, top, the dashboard). */
+  get watcherCount(): number {
+    return this.watchers;
+  }
+
   get isSampling(): boolean {
     return this.timer !== null;
   }

@@ -144,9 +144,11 @@ programs:
       assert.equal(idleEnd, idleStart + 1, 'only the scrape itself sampled');
 
       const watcher = watch(tm.socket);
+      await waitFor(async () => /^taskmaster_resource_watchers 1$/m.test((await get({ socketPath: tm.socket }, '/metrics')).body), 'the watcher to count');
       const watchedTicksStart = await cpuTicks(pid);
       try {
         const resources = await waitFor(() => watcher.events.filter((event) => event.type === 'resources').at(1), 'two passes of resource events', 20_000);
+        assert.equal(watcher.events[0]!.type, 'snapshot', 'the snapshot comes first');
         const sample = resources.data.processes.find((process: { name: string }) => process.name === 'sleeper:sleeper_00');
         assert.ok(sample.rssBytes > 0 && sample.cpuPercent >= 0 && sample.openFds >= 1, JSON.stringify(sample));
         const watched = (await tm.status())[0] as unknown as Record<string, number>;
@@ -161,7 +163,11 @@ programs:
       t.diagnostic(`supervisor CPU over 7.5 s idle with 20 processes: ${idleTicks} ticks (${idleTicks / 7.5}% of a core); watched ~10 s: ${watchedTicks} ticks`);
       assert.ok(idleTicks <= 20, `an idle supervisor used ${idleTicks} ticks in 7.5 s`);
       // Once the watcher has gone, the timer is gone with it.
-      const afterStart = passesOf((await get({ socketPath: tm.socket }, '/metrics')).body);
+      const afterText = await waitFor(async () => {
+        const body = (await get({ socketPath: tm.socket }, '/metrics')).body;
+        return /^taskmaster_resource_watchers 0$/m.test(body) ? body : undefined;
+      }, 'the supervisor to see the watcher leave');
+      const afterStart = passesOf(afterText);
       await new Promise((resolve) => setTimeout(resolve, 6000));
       assert.equal(passesOf((await get({ socketPath: tm.socket }, '/metrics')).body), afterStart + 1);
     } finally {

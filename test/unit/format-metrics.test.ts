@@ -24,7 +24,7 @@ const base: ProcessInfo = {
 };
 
 function snapshot(processes: ProcessInfo[], scheduledPrograms: string[] = []): MetricsSnapshot {
-  return { version: '1.2.3', pid: 7, supervisor: { cpuSeconds: 0.5, rssBytes: 1000, openFds: 12, startTimeSeconds: 900 }, samplingPasses: 3, processes, scheduledPrograms };
+  return { version: '1.2.3', pid: 7, supervisor: { cpuSeconds: 0.5, rssBytes: 1000, openFds: 12, startTimeSeconds: 900 }, samplingPasses: 3, samplingWatchers: 0, processes, scheduledPrograms };
 }
 
 describe('formatMetrics', () => {
