@@ -45,10 +45,14 @@ class TopWindow {
     return this.tmux('capture-pane', '-p', ...(withColour ? ['-e'] : []), '-t', 'main');
   }
 
-  /** Resolves with the exit status; the line may have scrolled into the history once the pane died. */
+  /** The screen and its history: what was printed after top may have scrolled up once the pane died. */
+  everything(): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-S', '-100', '-t', 'main');
+  }
+
   async exitStatus(): Promise<number> {
     const text = await waitFor(async () => {
-      const all = await this.tmux('capture-pane', '-p', '-S', '-100', '-t', 'main');
+      const all = await this.everything();
       return /\[exited with \d+\]/.test(all) ? all : undefined;
     }, 'top to exit', 30_000);
     return Number(/\[exited with (\d+)\]/.exec(text)![1]);
@@ -178,6 +182,24 @@ programs:
       assert.ok(await window.restoredTerminal());
     } finally {
       await window.close();
+    }
+  });
+
+  it('says so and restores the terminal when the supervisor goes away', { timeout: 120_000 }, async () => {
+    const own = await RunningTaskmaster.start(`
+programs:
+  lone: { cmd: "sleep 1000", starttime: 0 }
+`);
+    const window = await TopWindow.open(dir, `${process.execPath} ${taskmasterctlBin} -s ${own.socket} top`);
+    try {
+      await window.waitForScreen(/^> lone +● RUNNING/m, 'the process');
+      await own.stop();
+      assert.equal(await window.exitStatus(), 2);
+      assert.match(await window.everything(), /^top: lost the supervisor|^top: the supervisor closed the event stream/m);
+      assert.ok(await window.restoredTerminal());
+    } finally {
+      await window.close();
+      await own.stop();
     }
   });
 });

@@ -14,8 +14,8 @@ export interface TopOptions {
   readonly colour: boolean;
 }
 
-/** `taskmasterctl top`: draws on each event and key (the sampler's pass is the slow tick); returns the exit status. */
-export async function runTop(api: ControlApi, options: TopOptions): Promise<0 | 2> {
+/** `taskmasterctl top`: draws on each event and key (the sampler's pass is the slow tick); returns why it ended early, or null when the user quit. */
+export async function runTop(api: ControlApi, options: TopOptions): Promise<string | null> {
   const screen = openFullScreen(options.input, options.output);
   const stopped = new AbortController();
   let model: TopModel = initialModel(Math.max(1, screen.size().rows - 4));
@@ -111,7 +111,7 @@ export async function runTop(api: ControlApi, options: TopOptions): Promise<0 | 
           if (!stopped.signal.aborted) failure = 'the supervisor closed the event stream';
         },
         (error: unknown) => {
-          failure = (error as Error).message;
+          failure = `lost the supervisor (${(error as Error).message})`;
         },
       )
       .finally(() => stopped.abort());
@@ -127,9 +127,5 @@ export async function runTop(api: ControlApi, options: TopOptions): Promise<0 | 
     process.off('SIGHUP', onSignal);
     screen.restore();
   }
-  if (failure !== null) {
-    options.output.write(`taskmasterctl top: ${failure}\n`);
-    return 2;
-  }
-  return 0;
+  return failure;
 }

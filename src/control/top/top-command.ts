@@ -11,6 +11,11 @@ export async function topCommand(api: ControlApi, terminal: Terminal): Promise<0
     terminal.writeError('top runs from the command line: taskmasterctl top\n');
     return 2;
   }
+  // No supervisor: say so as every command does, before taking over the screen.
+  await api.version();
   const { runTop } = await import('./run-top.js');
-  return runTop(api, { input: process.stdin, output: process.stdout, colour: terminal.colour });
+  const failure = await runTop(api, { input: process.stdin, output: process.stdout, colour: terminal.colour });
+  if (failure === null) return 0;
+  terminal.writeError(`top: ${failure}\n`);
+  return 2;
 }

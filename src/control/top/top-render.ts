@@ -82,12 +82,14 @@ export function renderTop(model: TopModel, size: ScreenSize, colour: boolean, lo
   const first = Math.min(Math.max(0, selectedIndex - room + 1), Math.max(0, rows.length - room));
   for (const process of rows.slice(first, first + room)) {
     const isSelected = process.name === selected;
-    const state = `${stateMarks[process.state]} ${process.state}`;
     const cpu = process.cpuPercent === undefined ? '-' : process.cpuPercent.toFixed(1);
-    const cells = `${isSelected ? '>' : ' '} ${fit(process.name, nameWidth)} ${paint(stateColours[process.state], fit(state, 11))} ${String(process.pid ?? '-').padStart(7)} ${cpu.padStart(6)} ${formatBytes(process.rssBytes).padStart(7)} ${String(process.restarts ?? 0).padStart(8)}  ${uptimeOf(process, nowMs)}`;
-    const plainWidth = [...`${isSelected ? '>' : ' '} ${fit(process.name, nameWidth)} ${fit(state, 11)} ${String(process.pid ?? '-').padStart(7)} ${cpu.padStart(6)} ${formatBytes(process.rssBytes).padStart(7)} ${String(process.restarts ?? 0).padStart(8)}  ${uptimeOf(process, nowMs)}`].length;
-    const padded = cells + ' '.repeat(Math.max(0, width - plainWidth));
-    lines.push(isSelected && colour ? `\x1b[7m${padded.replace(/\x1b\[0m/g, '\x1b[0m\x1b[7m')}\x1b[0m` : padded);
+    const before = `${isSelected ? '>' : ' '} ${fit(process.name, nameWidth)} `;
+    const stateCell = fit(`${stateMarks[process.state]} ${process.state}`, 11);
+    const after = ` ${String(process.pid ?? '-').padStart(7)} ${cpu.padStart(6)} ${formatBytes(process.rssBytes).padStart(7)} ${String(process.restarts ?? 0).padStart(8)}  ${uptimeOf(process, nowMs)}`;
+    const padding = ' '.repeat(Math.max(0, width - [...`${before}${stateCell}${after}`].length));
+    const row = `${before}${paint(stateColours[process.state], stateCell)}${after}${padding}`;
+    // Reverse video marks the selection too, on top of the > that reads without it.
+    lines.push(isSelected && colour ? `\x1b[7m${row.replace(/\x1b\[0m/g, '\x1b[0m\x1b[7m')}\x1b[0m` : row);
   }
   if (rows.length === 0) lines.push(fit(model.filter === '' ? '  no processes' : `  nothing matches "${model.filter}"`, width));
   while (lines.length < size.rows - 2) lines.push(' '.repeat(width));
