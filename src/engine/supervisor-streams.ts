@@ -71,7 +71,7 @@ export class LocalStreams implements SupervisorStreams {
       onEvent({ type: 'snapshot', processes: await this.supervisor.status() });
       this.supervisor.on('state', listener);
       // Sampling starts after the snapshot, so the snapshot stays the first event.
-      if (options.resources && !signal.aborted) release = watchResources(this.supervisor, onEvent);
+      if (options.resources && !signal.aborted) release = watchResources(this.supervisor.resources, () => this.supervisor.resourceEvent(), onEvent);
       await waitForAbort(signal);
     } finally {
       this.supervisor.off('state', listener);

@@ -22,7 +22,7 @@ import { PortAllocator } from '../features/port-allocator.js';
 import { DependencyGates } from '../features/dependency-gates.js';
 import { formatTimestamp } from './event-log.js';
 import { ResourceSampler, type SampledProcess } from '../features/resource-sampler.js';
-import type { MetricsSnapshot, ProcessResources, ProcessSamples } from '../api/resource-types.js';
+import type { MetricsSnapshot, ProcessResources, ProcessSamples, ResourceEventMessage } from '../api/resource-types.js';
 import { readSelfResources } from '../features/self-resources.js';
 
 function sampledOf(process: ManagedProcess): SampledProcess {
@@ -209,6 +209,11 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
   /** What the sampler knows of a process: restarts, and CPU and memory while someone watches. */
   resourcesOf(process: ManagedProcess, nowMs = Date.now()): ProcessResources {
     return this.resources.fieldsOf(sampledOf(process), nowMs);
+  }
+
+  /** Every process's resource fields, as the event stream sends them after a sampling pass. */
+  resourceEvent(nowMs = Date.now()): ResourceEventMessage {
+    return { type: 'resources', at: nowMs, processes: this.processes().map((process) => ({ name: process.fullName, ...this.resourcesOf(process, nowMs) })) };
   }
 
   async samples(names: readonly string[]): Promise<ProcessSamples[]> {

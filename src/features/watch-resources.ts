@@ -1,17 +1,13 @@
-import type { WatchedEvent } from '../api/supervisor-api.js';
-import type { Supervisor } from '../engine/supervisor.js';
+import type { ResourceEventMessage } from '../api/resource-types.js';
+import type { ResourceSampler } from './resource-sampler.js';
 
 /** Holds the sampler on for one watcher and sends it each pass; returns the release. */
-export function watchResources(supervisor: Supervisor, onEvent: (event: WatchedEvent) => void): () => void {
-  const onSample = (): void => {
-    const nowMs = Date.now();
-    const processes = supervisor.processes().map((process) => ({ name: process.fullName, ...supervisor.resourcesOf(process, nowMs) }));
-    onEvent({ type: 'resources', at: nowMs, processes });
-  };
-  supervisor.resources.on('sample', onSample);
-  const release = supervisor.resources.watch();
+export function watchResources(sampler: ResourceSampler, describe: () => ResourceEventMessage, onEvent: (event: ResourceEventMessage) => void): () => void {
+  const onSample = (): void => onEvent(describe());
+  sampler.on('sample', onSample);
+  const release = sampler.watch();
   return () => {
-    supervisor.resources.off('sample', onSample);
+    sampler.off('sample', onSample);
     release();
   };
 }
