@@ -13,6 +13,8 @@ export interface ProcessResources {
   readonly openFds?: number;
   /** Spawns after the first since the supervisor (or a reload) created the process. */
   readonly restarts?: number;
+  /** Of the last run that ended, kept while the next one runs; 128 + N when signal N killed it. */
+  readonly lastExitCode?: number;
 }
 
 /** One process's chart: a sample each ringIntervalMs at most, while someone watched. */

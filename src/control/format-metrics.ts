@@ -66,7 +66,8 @@ function addProcess(metrics: Exposition, process: ProcessInfo, nowMs: number): v
   if (process.cpuSeconds !== undefined) metrics.add('taskmaster_process_cpu_seconds_total', 'counter', 'User and system CPU time of the running process.', labels, process.cpuSeconds);
   if (process.rssBytes !== undefined) metrics.add('taskmaster_process_resident_memory_bytes', 'gauge', 'Resident memory of the running process.', labels, process.rssBytes);
   if (process.openFds !== undefined) metrics.add('taskmaster_process_open_fds', 'gauge', 'Open file descriptors of the running process.', labels, process.openFds);
-  if (process.exitCode !== null) metrics.add('taskmaster_process_last_exit_code', 'gauge', 'Exit code of the last run that exited (not killed by a signal).', labels, process.exitCode);
+  const lastExitCode = process.exitCode ?? process.lastExitCode;
+  if (lastExitCode !== undefined) metrics.add('taskmaster_process_last_exit_code', 'gauge', 'Exit code of the last run that ended; 128 + N when signal N killed it.', labels, lastExitCode);
   if (process.health !== null) {
     for (const health of healthStates) {
       metrics.add('taskmaster_process_health', 'gauge', 'Whether the healthcheck reports this health (1) or not (0).', { ...labels, health }, process.health === health ? 1 : 0);

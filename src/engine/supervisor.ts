@@ -103,7 +103,7 @@ export class Supervisor extends EventEmitter implements SupervisorApi {
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.onProcessChange?.(process);
-        if (process.state === 'STARTING' && previous !== 'STARTING') this.resources.noteStarting(process);
+        this.resources.noteChange(process, process.snapshot, previous);
         this.features.onStateChange(process, previous);
         this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.

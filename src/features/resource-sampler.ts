@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
 import type { ProcessResources } from '../api/resource-types.js';
 import { readProc } from './proc-stat.js';
 import { SampleRing, type ResourceSample } from './sample-ring.js';
@@ -28,8 +29,16 @@ const processesPerSlice = 100;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** What the sampler hears of a state change. */
+export interface ChangeSeen {
+  readonly state: string;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
 interface Track {
   starts: number;
+  lastExitCode: number | null;
   pid: number | null;
   startTicks: number;
   cpuSeconds: number;
@@ -105,15 +114,19 @@ export class ResourceSampler extends EventEmitter {
   private trackOf(key: object): Track {
     let track = this.tracks.get(key);
     if (!track) {
-      track = { starts: 0, pid: null, startTicks: 0, cpuSeconds: 0, cpuPercent: 0, rssBytes: 0, openFds: null, readAtMs: 0, lastRingAtMs: 0, ring: new SampleRing(this.options.ringCapacity) };
+      track = { starts: 0, lastExitCode: null, pid: null, startTicks: 0, cpuSeconds: 0, cpuPercent: 0, rssBytes: 0, openFds: null, readAtMs: 0, lastRingAtMs: 0, ring: new SampleRing(this.options.ringCapacity) };
       this.tracks.set(key, track);
     }
     return track;
   }
 
-  /** Counts spawns; costs nothing more, so restarts are known without any watcher. */
-  noteStarting(key: object): void {
-    this.trackOf(key).starts += 1;
+  /** Counts spawns and keeps the last exit code past the next spawn; cheap, so known without any watcher. */
+  noteChange(key: object, seen: ChangeSeen, previous: string): void {
+    const track = this.trackOf(key);
+    if (seen.state === 'STARTING' && previous !== 'STARTING') track.starts += 1;
+    // Killed by a signal reads as the shell says it: 128 plus the signal number.
+    if (seen.exitCode !== null) track.lastExitCode = seen.exitCode;
+    else if (seen.signal !== null) track.lastExitCode = 128 + (constants.signals[seen.signal as NodeJS.Signals] ?? 0);
   }
 
   private async readAll(): Promise<void> {
@@ -152,9 +165,9 @@ export class ResourceSampler extends EventEmitter {
   fieldsOf(process: SampledProcess, nowMs = Date.now()): ProcessResources {
     const track = this.tracks.get(process.key);
     if (!track) return { restarts: 0 };
-    const restarts = Math.max(0, track.starts - 1);
-    if (process.pid === null || track.pid !== process.pid || nowMs - track.readAtMs > freshForMs) return { restarts };
-    return { restarts, cpuPercent: track.cpuPercent, cpuSeconds: track.cpuSeconds, rssBytes: track.rssBytes, ...(track.openFds === null ? {} : { openFds: track.openFds }) };
+    const counted = { restarts: Math.max(0, track.starts - 1), ...(track.lastExitCode === null ? {} : { lastExitCode: track.lastExitCode }) };
+    if (process.pid === null || track.pid !== process.pid || nowMs - track.readAtMs > freshForMs) return counted;
+    return { ...counted, cpuPercent: track.cpuPercent, cpuSeconds: track.cpuSeconds, rssBytes: track.rssBytes, ...(track.openFds === null ? {} : { openFds: track.openFds }) };
   }
 
   samplesOf(key: object): ResourceSample[] {

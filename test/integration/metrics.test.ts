@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { fixtures, RunningTaskmaster, waitFor } from '../helpers.js';
+import { fixtures, makeTempDir, RunningTaskmaster, waitFor } from '../helpers.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -80,13 +80,15 @@ async function cpuTicks(pid: number): Promise<number> {
 describe('metrics and resource sampling', () => {
   it('serves /metrics in a format promtool accepts, behind the credentials on TCP', async () => {
     const port = await freePort();
+    const dir = await makeTempDir();
     const tm = await RunningTaskmaster.start(`
 http: { listen: "127.0.0.1:${port}", username: admin, password: pw }
 programs:
   web: { cmd: "sleep 100", starttime: 0 }
+  recovered: { cmd: "sh -c 'if [ -e ${dir}/ran ]; then exec sleep 100; fi; touch ${dir}/ran; exit 3'", starttime: 0, autorestart: true }
   crasher: { cmd: "${fixtures}/exit-with.sh 0 3", starttime: 0, autorestart: true, startretries: 100 }
   job: { cmd: "true", schedule: "*/1 * * * * *" }
-`);
+`, dir);
     try {
       assert.equal((await get({ port }, '/metrics')).status, 401);
       const scrape = async () => {
@@ -97,7 +99,7 @@ programs:
       };
       const text = await waitFor(async () => {
         const body = await scrape();
-        return (series(body, 'taskmaster_process_restarts_total', { name: 'crasher' }) ?? 0) >= 2 && series(body, 'taskmaster_job_last_result', { name: 'job', result: 'success' }) === 1 ? body : undefined;
+        return (series(body, 'taskmaster_process_restarts_total', { name: 'crasher' }) ?? 0) >= 2 && series(body, 'taskmaster_process_state', { name: 'recovered', state: 'RUNNING' }) === 1 && series(body, 'taskmaster_job_last_result', { name: 'job', result: 'success' }) === 1 ? body : undefined;
       }, 'the crasher to restart and the job to run');
       const lint = await promtoolCheck(text);
       assert.equal(lint.code, 0, `promtool check metrics: ${lint.output}\n${text}`);
@@ -110,6 +112,9 @@ programs:
       assert.ok(series(text, 'taskmaster_process_cpu_seconds_total', { name: 'web' })! >= 0);
       assert.ok(series(text, 'taskmaster_process_uptime_seconds', { name: 'web' })! >= 0);
       assert.equal(series(text, 'taskmaster_process_last_exit_code', { name: 'crasher' }), 3);
+      assert.equal(series(text, 'taskmaster_process_last_exit_code', { name: 'web' }), undefined, 'web never ended');
+      assert.equal(series(text, 'taskmaster_process_last_exit_code', { name: 'recovered' }), 3, 'kept while the next run goes');
+      assert.equal(series(text, 'taskmaster_process_restarts_total', { name: 'recovered' }), 1);
       assert.ok(series(text, 'taskmaster_job_last_duration_seconds', { name: 'job' })! >= 0);
       assert.match(text, /^taskmaster_build_info\{version="\d+\.\d+\.\d+"\} 1$/m);
       assert.match(text, /^process_resident_memory_bytes \d+$/m);

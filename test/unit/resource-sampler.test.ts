@@ -43,8 +43,10 @@ describe('ResourceSampler', () => {
     const sampler = new ResourceSampler(() => [{ key, name: 'sleeper', pid, startedAtMs: Date.now() }], { intervalMs: 50, ringIntervalMs: 0, ringCapacity: 4 });
     assert.equal(sampler.isSampling, false);
     assert.deepEqual(sampler.fieldsOf({ key, name: 'sleeper', pid, startedAtMs: null }), { restarts: 0 });
-    sampler.noteStarting(key);
-    sampler.noteStarting(key);
+    sampler.noteChange(key, { state: 'STARTING', exitCode: null, signal: null }, 'STOPPED');
+    sampler.noteChange(key, { state: 'STARTING', exitCode: null, signal: null }, 'STARTING');
+    sampler.noteChange(key, { state: 'EXITED', exitCode: null, signal: 'SIGKILL' }, 'RUNNING');
+    sampler.noteChange(key, { state: 'STARTING', exitCode: null, signal: null }, 'EXITED');
     const release = sampler.watch();
     assert.equal(sampler.isSampling, true);
     await waitFor(() => sampler.passes >= 3, 'three passes');
@@ -52,10 +54,11 @@ describe('ResourceSampler', () => {
     release();
     assert.equal(sampler.isSampling, false);
     const fields = sampler.fieldsOf({ key, name: 'sleeper', pid, startedAtMs: null });
-    assert.equal(fields.restarts, 1);
+    assert.equal(fields.restarts, 1, 'the pid announcement (STARTING to STARTING) is not a spawn');
+    assert.equal(fields.lastExitCode, 128 + 9, 'killed by SIGKILL, kept while the next run goes');
     assert.ok(fields.rssBytes! > 0 && fields.cpuPercent! >= 0 && fields.openFds! >= 0, JSON.stringify(fields));
     assert.ok(sampler.samplesOf(key).length >= 1 && sampler.samplesOf(key).length <= 4);
     pid = 999_999;
-    assert.deepEqual(sampler.fieldsOf({ key, name: 'sleeper', pid, startedAtMs: null }), { restarts: 1 }, 'no numbers of another run');
+    assert.deepEqual(sampler.fieldsOf({ key, name: 'sleeper', pid, startedAtMs: null }), { restarts: 1, lastExitCode: 137 }, 'no numbers of another run');
   });
 });
