@@ -1,9 +1,11 @@
 import { TaskmasterError } from '../contracts/errors.js';
-import type { ProcessEventMessage, SupervisorEvent } from '../contracts/process-events.js';
+import type { ProcessEventMessage, SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
+import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
 import { readLastLines } from '../output/read-tail.js';
+import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -67,6 +69,14 @@ export class LocalApi implements SupervisorApi {
     return this.supervisor.history(name);
   }
 
+  async samples(names: readonly string[]): Promise<ProcessSamples[]> {
+    return this.supervisor.resources.samples(names);
+  }
+
+  async metrics(): Promise<MetricsSnapshot> {
+    return this.supervisor.resources.metrics();
+  }
+
   private single(name: string) {
     const processes = this.supervisor.table.find([name]);
     if (processes.length !== 1) {
@@ -114,7 +124,7 @@ export class LocalApi implements SupervisorApi {
     }
   }
 
-  async watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
     // Subscribe before the snapshot: a change between the two would be lost. Changes after the snapshot wait until it is sent.
     const pending: ProcessEventMessage[] = [];
     let snapshotSent = false;
@@ -122,15 +132,19 @@ export class LocalApi implements SupervisorApi {
       if (snapshotSent) onEvent(event);
       else pending.push(event);
     };
+    let release = (): void => {};
     this.supervisor.on('state', listener);
     try {
       const processes = await this.status();
       onEvent({ type: 'snapshot', processes });
       snapshotSent = true;
       for (const event of pending.splice(0)) onEvent(event);
+      // Sampling starts after the snapshot, so the snapshot stays the first event.
+      if (options.resources && !signal.aborted) release = watchResources(this.supervisor.resources.sampler, () => this.supervisor.resources.event(), onEvent);
       await waitForAbort(signal);
     } finally {
       this.supervisor.off('state', listener);
+      release();
     }
   }
 

@@ -20,6 +20,7 @@ import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
 import { VERSION } from '../version.js';
 import { eventLogOptions, Reloader } from './reloader.js';
+import { SupervisorResources } from './supervisor-resources.js';
 
 const settledAfterStart: readonly ProcessState[] = ['RUNNING', 'FATAL', 'STOPPED', 'EXITED'];
 const settledAfterStop: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL'];
@@ -43,6 +44,14 @@ export class Supervisor extends EventEmitter {
   /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
   private readonly restarting = new Set<ManagedProcess>();
   private readonly gates: DependencyGates;
+  /** CPU, memory and restarts; /proc is read only while someone watches or scrapes. */
+  readonly resources: SupervisorResources = new SupervisorResources({
+    processes: () => this.table.processes(),
+    find: (names) => this.table.find(names),
+    programs: () => this.config.programs.values(),
+    historyOf: (process) => this.processFeatures.historyOf(process),
+    status: () => this.status(),
+  });
   private readonly reloader: Reloader;
 
   constructor(config: SupervisorConfig, overrides: ConfigOverrides = {}) {
@@ -62,6 +71,7 @@ export class Supervisor extends EventEmitter {
       mayRestart: () => !this.shuttingDown,
       onStateChange: (process, previous) => {
         this.onProcessChange?.(process);
+        this.resources.noteChange(process, previous);
         this.features.onStateChange(process, previous);
         this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
@@ -135,7 +145,7 @@ export class Supervisor extends EventEmitter {
   infoOf(process: ManagedProcess, nowMs = Date.now()): ProcessInfo {
     const health = this.features.healthOf(process);
     const lastRun = this.processFeatures.historyOf(process).last() ?? null;
-    return { ...process.info(nowMs), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun };
+    return { ...process.info(nowMs), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
   }
 
   status(names: readonly string[] = []): ProcessInfo[] {

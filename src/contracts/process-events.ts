@@ -1,4 +1,5 @@
 import type { ProcessInfo, ProcessState } from './process-info.js';
+import type { ResourceEventMessage } from './resource-types.js';
 
 /** A change of one process's state (or health), as the event stream sends it. */
 export interface ProcessEventMessage {
@@ -13,4 +14,10 @@ export interface SnapshotMessage {
   readonly processes: ProcessInfo[];
 }
 
-export type SupervisorEvent = ProcessEventMessage | SnapshotMessage;
+/** Resource events come only to watchers that asked for them (`resources`). */
+export type SupervisorEvent = ProcessEventMessage | SnapshotMessage | ResourceEventMessage;
+
+export interface WatchOptions {
+  /** Sample CPU and memory while this watcher is there, and send each pass as a `resources` event. */
+  readonly resources?: boolean;
+}

@@ -1,3 +1,4 @@
+import type { ProcessResources } from './resource-types.js';
 /** The states of a process, as status reports them; only the engine's state machine changes one. */
 export type ProcessState = 'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL';
 
@@ -12,7 +13,7 @@ export interface RunRecord {
 }
 
 /** What status reports for one process; the same over the socket and in-process. */
-export interface ProcessInfo {
+export interface ProcessInfo extends ProcessResources {
   readonly name: string;
   readonly group: string;
   readonly processName: string;

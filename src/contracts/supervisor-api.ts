@@ -1,8 +1,11 @@
 import type { ConfigDiff } from '../config/config-diff.js';
-import type { SupervisorEvent } from './process-events.js';
+import type { SupervisorEvent, WatchOptions } from './process-events.js';
 import type { ProcessInfo, ProcessState, RunRecord } from './process-info.js';
+import type { MetricsSnapshot, ProcessSamples } from './resource-types.js';
 
 export type { ProcessInfo };
+export type { SupervisorEvent, WatchOptions };
+export type WatchedEvent = SupervisorEvent;
 
 /** The outcome of an action on one process. */
 export interface ActionResult {
@@ -61,8 +64,12 @@ export interface SupervisorApi {
   tail(source: LogSource, lines: number): Promise<string>;
   /** Calls onText with new output until the signal aborts or the supervisor goes away. */
   follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
-  /** A snapshot of every process, then each state change, until the signal aborts. */
-  watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal): Promise<void>;
+  /** A snapshot of every process, then each state change, until the signal aborts; with `resources`, sampling runs meanwhile and each pass is an event. */
+  watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal, options?: WatchOptions): Promise<void>;
   writeStdin(name: string, data: string): Promise<void>;
   clear(name: string): Promise<ActionResult[]>;
+  /** The resource chart of each named process (every process when none is named). */
+  samples(names: readonly string[]): Promise<ProcessSamples[]>;
+  /** A fresh reading of every process and of the supervisor itself, for /metrics. */
+  metrics(): Promise<MetricsSnapshot>;
 }

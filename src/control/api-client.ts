@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { SupervisorEvent } from '../contracts/process-events.js';
+import type { SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
 import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
+import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 
 interface Call {
   readonly method: 'GET' | 'POST';
@@ -151,9 +152,19 @@ export class ApiClient implements SupervisorApi {
     return this.streamLines({ method: 'GET', path: this.tailPath(source, 0, true), signal }, onText);
   }
 
-  async watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal): Promise<void> {
+  async samples(names: readonly string[]): Promise<ProcessSamples[]> {
+    const query = names.map((name) => `name=${encodeURIComponent(name)}`).join('&');
+    return (await this.call<{ processes: ProcessSamples[] }>({ method: 'GET', path: `/v1/samples${query ? `?${query}` : ''}` })).processes;
+  }
+
+  metrics(): Promise<MetricsSnapshot> {
+    return this.call({ method: 'GET', path: '/v1/metrics' });
+  }
+
+  async watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
+
     let pending = '';
-    await this.streamLines({ method: 'GET', path: '/v1/events', signal }, (text) => {
+    await this.streamLines({ method: 'GET', path: `/v1/events${options.resources ? '' : '?resources=0'}`, signal }, (text) => {
       pending += text;
       let end = pending.indexOf('\n\n');
       while (end !== -1) {

@@ -30,7 +30,7 @@ export async function withProgress<T>(api: SupervisorApi, write: (text: string) 
       subscribed();
       return;
     }
-    if (!targets.has(event.process.name)) return;
+    if (event.type !== 'state' || !targets.has(event.process.name)) return;
     if (finalStates.includes(event.process.state)) settled.add(event.process.name);
     render();
   }, controller.signal).catch(() => subscribed());

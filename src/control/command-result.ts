@@ -23,6 +23,8 @@ export type CommandResult =
   | { readonly kind: 'tail'; readonly source: LogSource; readonly text: string; readonly follow: boolean }
   /** The front end attaches its user to this running process (`fg`). */
   | { readonly kind: 'attach'; readonly process: ProcessInfo }
+  /** The front end hands its screen to the live full-screen view (`top`). */
+  | { readonly kind: 'top' }
   | { readonly kind: 'history'; readonly histories: readonly ProcessHistory[] }
   | { readonly kind: 'avail'; readonly programs: readonly ProgramSummary[] }
   | { readonly kind: 'shutdown' }
@@ -44,6 +46,7 @@ export function exitStatusOf(result: CommandResult): ExitStatus {
     case 'supervisor-pid':
     case 'tail':
     case 'attach':
+    case 'top':
     case 'history':
     case 'avail':
     case 'shutdown':

@@ -38,6 +38,17 @@ const help: CommandRow = {
   },
 };
 
+const top: CommandRow = {
+  name: 'top',
+  usage: 'top',
+  summary: 'live full-screen view: state, CPU, memory, restarts; keys start, stop, restart, show logs',
+  completes: 'none',
+  run: async (_api, args) => {
+    if (args.length > 0) throw new UsageError(`usage: ${top.usage}`);
+    return { kind: 'top' };
+  },
+};
+
 /** Every command, in the order help lists them. */
 export const commandTable: readonly CommandRow[] = [
   statusCommand,
@@ -54,6 +65,7 @@ export const commandTable: readonly CommandRow[] = [
   historyCommand,
   clearCommand,
   availCommand,
+  top,
   shutdown,
   version,
   help,

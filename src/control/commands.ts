@@ -66,6 +66,7 @@ async function execute(api: SupervisorApi, terminal: Terminal, words: readonly s
 export async function runCommand(api: SupervisorApi, terminal: Terminal, words: readonly string[]): Promise<ExitStatus> {
   try {
     const result = await execute(api, terminal, words);
+    if (result.kind === 'top') return (await import('./top/top-command.js')).topCommand(api, terminal);
     // The attach notice goes to stderr, so it is shown with --json too.
     if (terminal.json && result.kind === 'attach') terminal.writeError(formatResultText(result, false).stderr);
     if (terminal.json) terminal.write(formatResultJson(result));

@@ -44,6 +44,8 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
       return out(lines(result.processes.map((process) => String(process.pid ?? 0))));
     case 'tail':
       return out(result.text);
+    case 'top':
+      return { stdout: '', stderr: '' };
     case 'attach':
       return { stdout: '', stderr: `attached to ${result.process.name} (pid ${result.process.pid}); Ctrl-C or Ctrl-D detaches, the process keeps running\n` };
     case 'history':
@@ -77,6 +79,7 @@ export function formatResultJson(result: CommandResult): string {
   switch (result.kind) {
     case 'nothing':
     case 'attach':
+    case 'top':
       return '';
     case 'status':
       return pretty(result.processes);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
+import { formatMetrics, metricsContentType } from './format-metrics.js';
 
 export const maxBodyBytes = 1024 * 1024;
 /** A streaming client that lets this much pile up unread is dropped, never waited for. */
@@ -114,6 +115,13 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       if (!name) throw new TaskmasterError('E_BAD_REQUEST', 'name is required');
       return { processes: await api.history(name) };
     })],
+    ['GET /v1/samples', json(async (_body, url) => ({ processes: await api.samples(url.searchParams.getAll('name')) }))],
+    ['GET /v1/metrics', json(async () => api.metrics())],
+    ['GET /metrics', async (_request, response) => {
+      const text = formatMetrics(await api.metrics());
+      response.writeHead(200, { 'content-type': metricsContentType, 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    }],
     ['GET /v1/pid', json(async () => ({ pid: await api.pid() }))],
     ['GET /v1/status', json(async (_body, url) => ({ processes: await api.status(url.searchParams.getAll('name')) }))],
     ['GET /v1/avail', json(async () => ({ programs: await api.avail() }))],
@@ -151,9 +159,11 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
         await api.follow(source, write, signal);
       });
     }],
-    ['GET /v1/events', async (request, response) => {
+    ['GET /v1/events', async (request, response, url) => {
+      // A page or a `top` watching wants CPU and memory; resources=0 opts out (a progress line).
+      const resources = url.searchParams.get('resources') !== '0';
       await stream(request, response, 'text/event-stream', (write, signal) =>
-        api.watchEvents((event) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`), signal));
+        api.watchEvents((event) => write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`), signal, { resources }));
     }],
   ]);
 }

@@ -300,7 +300,7 @@ programs:
           .map((block) => {
             const lines = block.split('\n');
             assert.equal(lines.length, 2, block);
-            assert.match(lines[0]!, /^event: (snapshot|state)$/);
+            assert.match(lines[0]!, /^event: (snapshot|state|resources)$/);
             assert.match(lines[1]!, /^data: \{/);
             return { event: lines[0]!.slice(7), data: JSON.parse(lines[1]!.slice(6)) };
           });
