@@ -12,7 +12,6 @@ import { daemonize } from './daemonize.js';
 import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
 import { startChildReaper } from '../engine/child-reaper.js';
-import { runExportCommand } from '../export/export-command.js';
 import { startHostIntegration } from '../host/host-integration.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
@@ -37,7 +36,8 @@ Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits
 
 async function main(): Promise<number> {
   const subcommand = process.argv[2];
-  if (subcommand === 'export' || subcommand === 'install-service') return runExportCommand(process.argv.slice(2));
+  // Loaded only when asked: the supervisor's start-up opens as few files as it can (it may start short of descriptors).
+  if (subcommand === 'export' || subcommand === 'install-service') return (await import('../export/export-command.js')).runExportCommand(process.argv.slice(2));
   let options;
   try {
     options = parseArgs({
