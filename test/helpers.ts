@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -213,4 +213,24 @@ export class RunningTaskmaster {
   waitForExit(): Promise<number | null> {
     return this.exited;
   }
+}
+
+/**
+ * Kills, by pid, every process whose environment names a control socket inside `dir`: what
+ * the supervisors a test started in that folder left behind (a daemon that escaped them).
+ */
+export function killProcessesOfSocketsIn(dir: string): number[] {
+  const marker = Buffer.from(`TASKMASTER_SOCKET=${dir}/`);
+  const killed: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`).includes(marker)) continue;
+      process.kill(Number(entry), 'SIGKILL');
+      killed.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return killed;
 }

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { leftoverRecordPath, type LeftoverRecord } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
-import { answers, fixtures, isAlive, makeTempDir, statusOf, taskmasterBin, waitFor, type StatusEntry } from '../helpers.js';
+import { answers, fixtures, isAlive, makeTempDir, statusOf, taskmasterBin, waitFor, type StatusEntry, killProcessesOfSocketsIn } from '../helpers.js';
+
+/** Folders of this file's tests: what their supervisors left running (a daemon that escaped them) is killed at the end. */
+const testDirs: string[] = [];
+async function testDir(): Promise<string> {
+  const dir = await makeTempDir();
+  testDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of testDirs) killProcessesOfSocketsIn(dir);
+});
 
 /** Every pid a test started or saw, killed at the end should a feature fail. */
 const started = new Set<number>();
@@ -52,7 +63,7 @@ function freePortCandidate(): number {
 
 describe('leftovers of a taskmaster killed with SIGKILL', () => {
   it('are stopped gracefully by the next taskmaster on another socket, which waits for their port before starting replacements', async () => {
-    const dir = await makeTempDir();
+    const dir = await testDir();
     const port = freePortCandidate();
     const signalLog = join(dir, 'signals.log');
     await writeFile(join(dir, 'taskmaster.yaml'), `
@@ -101,7 +112,7 @@ programs:
   });
 
   it('finds a program started with env -i, and never touches a reused pid, a shell exporting TASKMASTER_SOCKET, or its own ancestors', async () => {
-    const dir = await makeTempDir();
+    const dir = await testDir();
     await writeFile(join(dir, 'taskmaster.yaml'), `
 programs:
   bare: { cmd: "env -i /bin/sleep 1000", starttime: 0 }
@@ -156,7 +167,7 @@ programs:
   });
 
   it('refuses to start while the taskmaster of the record still runs that config', async () => {
-    const dir = await makeTempDir();
+    const dir = await testDir();
     await writeFile(join(dir, 'taskmaster.yaml'), 'programs:\n  one: { cmd: "sleep 1000", starttime: 0 }\n');
     const first = await launch(dir, 'first.sock');
     try {

@@ -4,10 +4,21 @@ import { readFileSync } from 'node:fs';
 import { cp, symlink } from 'node:fs/promises';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { leftoverRecordPath } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
-import { ctl, isAlive, makeTempDir, repoRoot, run, taskmasterBin, waitFor } from '../helpers.js';
+import { ctl, isAlive, makeTempDir, repoRoot, run, taskmasterBin, waitFor, killProcessesOfSocketsIn } from '../helpers.js';
+
+/** Folders of this file's tests: what their supervisors left running (a daemon that escaped them) is killed at the end. */
+const testDirs: string[] = [];
+async function testDir(): Promise<string> {
+  const dir = await makeTempDir();
+  testDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of testDirs) killProcessesOfSocketsIn(dir);
+});
 
 /** The children of a process, from every thread's list. */
 function childrenOf(pid: number): number[] {
@@ -28,7 +39,7 @@ const doubleForker = `sh -c 'while :; do sh -c \\"sleep 0.05 &\\"; sleep 0.1; do
 describe('taskmaster as PID 1 of a PID namespace', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`reaps what double-forking programs orphan (zero zombies) and exits 0 on ${signal}`, async () => {
-      const dir = await makeTempDir();
+      const dir = await testDir();
       const socket = join(dir, 'tm.sock');
       await writeFile(join(dir, 'taskmaster.yaml'), `programs:\n  forker: { cmd: "${doubleForker}", starttime: 0 }\n  idle: { cmd: "sleep 1000", starttime: 0 }\n`);
       const unshare = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, taskmasterBin, '-c', join(dir, 'taskmaster.yaml'), '--no-shell', '-s', socket, '-l', join(dir, 'taskmaster.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -72,7 +83,7 @@ describe('taskmaster --subreaper', () => {
   }
 
   it('adopts a daemon that double-forked away from a program, and stops it at shutdown', async () => {
-    const dir = await makeTempDir();
+    const dir = await testDir();
     const { taskmaster, exited, daemon } = await startWithDaemon(dir, 'tm.sock');
     try {
       await waitFor(async () => /adopted pid \d+/.test(await readFile(join(dir, 'taskmaster.log'), 'utf8')), 'the adoption in the log');
@@ -86,7 +97,7 @@ describe('taskmaster --subreaper', () => {
   });
 
   it('records an adopted daemon, so the next taskmaster stops it after a kill -9', async () => {
-    const dir = await makeTempDir();
+    const dir = await testDir();
     const { taskmaster, exited, daemon } = await startWithDaemon(dir, 'first.sock');
     let launcher: number | undefined;
     let second: ChildProcess | undefined;
@@ -115,7 +126,7 @@ describe('taskmaster without its reaper addon', () => {
     await cp(join(repoRoot, 'dist', 'src'), join(install, 'dist', 'src'), { recursive: true });
     await cp(join(repoRoot, 'package.json'), join(install, 'package.json'));
     await symlink(join(repoRoot, 'node_modules'), join(install, 'node_modules'));
-    const dir = await makeTempDir();
+    const dir = await testDir();
     await writeFile(join(dir, 'taskmaster.yaml'), 'programs:\n  quick: { cmd: "true", autorestart: never, starttime: 0 }\n');
     const socket = join(dir, 'tm.sock');
     const result = run(process.execPath, [join(install, 'dist', 'src', 'cli', 'taskmaster.js'), '-c', join(dir, 'taskmaster.yaml'), '--no-shell', '--subreaper', '-s', socket, '-l', join(dir, 'taskmaster.log')]);
