@@ -1,4 +1,5 @@
 import type { HealthcheckConfig } from '../config/types.js';
+import { CheckRounds } from './check-rounds.js';
 import { runProbe, type ProbeContext } from './probe.js';
 
 export type Health = 'starting' | 'healthy' | 'unhealthy';
@@ -14,10 +15,9 @@ export interface HealthEvents {
  * failures during start_period do not count, `retries` failures in a row make it unhealthy.
  */
 export class HealthMonitor {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly rounds = new CheckRounds();
   private failures = 0;
   private startedAtMs = 0;
-  private round = 0;
   health: Health = 'starting';
   detail = '';
 
@@ -28,21 +28,19 @@ export class HealthMonitor {
   ) {}
 
   start(): void {
-    this.stop();
+    const round = this.rounds.restart();
     this.startedAtMs = Date.now();
     this.failures = 0;
     this.setHealth('starting', '');
-    this.schedule(this.round);
+    this.schedule(round);
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.round += 1;
+    this.rounds.stop();
   }
 
   private schedule(round: number): void {
-    this.timer = setTimeout(() => void this.check(round), this.config.intervalMs);
+    this.rounds.schedule(round, this.config.intervalMs, (current) => this.check(current));
   }
 
   private setHealth(health: Health, detail: string): void {
@@ -54,7 +52,7 @@ export class HealthMonitor {
 
   private async check(round: number): Promise<void> {
     const result = await runProbe(this.config.probe, { ...this.context(), timeoutMs: this.config.timeoutMs });
-    if (round !== this.round) return;
+    if (!this.rounds.isCurrent(round)) return;
     if (result.ok) {
       this.failures = 0;
       this.setHealth('healthy', result.detail);
@@ -66,7 +64,7 @@ export class HealthMonitor {
       if (this.failures >= this.config.retries && this.health !== 'unhealthy') {
         this.setHealth('unhealthy', result.detail);
         this.events.onUnhealthy(result.detail);
-        if (round !== this.round) return;
+        if (!this.rounds.isCurrent(round)) return;
       }
     }
     this.schedule(round);
