@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlApi, LogSource } from '../api/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../errors.js';
+import { webAssetRoutes } from './web-assets.js';
 
 export const maxBodyBytes = 1024 * 1024;
 /** A streaming client that lets this much pile up unread is dropped, never waited for. */
@@ -108,6 +109,7 @@ export function createRoutes(api: ControlApi, onShutdownRequested: () => void): 
     sendJson(response, 200, await produce(body, url));
   };
   return new Map<string, Handler>([
+    ...webAssetRoutes(),
     ['GET /v1/version', json(async () => ({ version: await api.version() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
