@@ -11,9 +11,11 @@ import { ReloadDialog } from './reload-dialog.js';
 import { ResultsPanel, type Outcome } from './results-panel.js';
 import { SignalPicker } from './signal-picker.js';
 import { matches, readFilter, writeFilter, type Filter } from './url-filter.js';
-import { processStates, type ActionResult, type ProcessState } from './types.js';
+import { processStates, type ActionResult, type ProcessInfo, type ProcessState } from './types.js';
 
 const store = new FleetStore();
+const restartsOf = (process: ProcessInfo) => store.restartsOf(process);
+const lastExitOf = (process: ProcessInfo) => store.lastExitOf(process);
 let nextOutcomeId = 1;
 
 function useStore(): number {
@@ -104,7 +106,7 @@ function App() {
     <${ResultsPanel} outcomes=${outcomes} onDismiss=${(id: number) => setOutcomes((old) => old.filter((outcome) => outcome.id !== id))} />
     ${eventLog ? html`<${LogView} name=${null} title="Event log" />` : null}
     <main class=${detail ? 'with-detail' : ''}>
-      <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${(process: Parameters<FleetStore['restartsOf']>[0]) => store.restartsOf(process)} nowSecond=${nowSecond} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSelect=${setSelected} /></div>
+      <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${restartsOf} lastExitOf=${lastExitOf} nowSecond=${nowSecond} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSelect=${setSelected} /></div>
       ${detail ? html`<${ProcessDetail} process=${detail} seenSamples=${store.seenSamples.get(detail.name) ?? []} nowMs=${nowSecond * 1000} onAction=${onAction} onSignal=${onSignal} onClose=${() => setSelected(null)} />` : null}
     </main>
     ${all.some((process) => !store.restartsOf(process).exact) ? html`<p class="muted">* restarts seen while this page is open (this supervisor does not count them).</p>` : null}

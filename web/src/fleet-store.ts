@@ -1,4 +1,5 @@
 import { eventsUrl } from './api.js';
+import { exitReason, lastExit } from './format.js';
 import type { ProcessInfo, ResourceSample } from './types.js';
 
 export type Connection = 'connecting' | 'live' | 'lost';
@@ -33,6 +34,8 @@ export class FleetStore {
   readonly restartTimes: number[] = [];
   readonly restartsSeen = new Map<string, number>();
   readonly seenSamples = new Map<string, ResourceSample[]>();
+  /** How each process's last run ended, kept after it runs again (the process object then forgets it). */
+  readonly lastExits = new Map<string, { exit: string; why: string }>();
   /** When the last event arrived, for the latency figure (performance.now()). */
   lastEventAt = 0;
   private source: EventSource | null = null;
@@ -56,7 +59,10 @@ export class FleetStore {
     source.addEventListener('snapshot', (message) => {
       const { processes } = JSON.parse((message as MessageEvent<string>).data) as { processes: ProcessInfo[] };
       this.processes = new Map(processes.map((process) => [process.name, process]));
-      processes.forEach((process) => this.noteSample(process));
+      processes.forEach((process) => {
+        this.noteExit(process);
+        this.noteSample(process);
+      });
       this.connection = 'live';
       this.retryMs = 500;
       this.lastEventAt = performance.now();
@@ -72,6 +78,7 @@ export class FleetStore {
       }
       // A reload adds processes; a removed one comes back in the next snapshot only, so a reload reconnects.
       this.processes.set(event.process.name, event.process);
+      this.noteExit(event.process);
       this.noteSample(event.process);
       this.lastEventAt = performance.now();
       this.changed();
@@ -98,6 +105,16 @@ export class FleetStore {
   restartsOf(process: ProcessInfo): { count: number; exact: boolean } {
     if (typeof process.restarts === 'number') return { count: process.restarts, exact: true };
     return { count: this.restartsSeen.get(process.name) ?? 0, exact: false };
+  }
+
+  lastExitOf(process: ProcessInfo): { exit: string; why: string } {
+    const now = { exit: lastExit(process), why: exitReason(process) };
+    return now.exit !== '' || now.why !== '' ? now : (this.lastExits.get(process.name) ?? now);
+  }
+
+  private noteExit(process: ProcessInfo): void {
+    const exit = lastExit(process);
+    if (exit !== '') this.lastExits.set(process.name, { exit, why: exitReason(process) });
   }
 
   private noteSample(process: ProcessInfo): void {

@@ -1,6 +1,6 @@
 import { Component } from 'preact';
 import type { ActionName } from './api.js';
-import { exitReason, formatBytes, formatDuration, formatWhen, lastExit, uptimeSeconds } from './format.js';
+import { formatBytes, formatDuration, formatWhen, uptimeSeconds } from './format.js';
 import { html } from './html.js';
 import { StateBadge } from './state-badge.js';
 import type { ProcessInfo } from './types.js';
@@ -10,6 +10,7 @@ export type OnAction = (action: ActionName, names: readonly string[]) => void;
 interface RowProps {
   readonly process: ProcessInfo;
   readonly restarts: { count: number; exact: boolean };
+  readonly lastExit: { exit: string; why: string };
   readonly nowSecond: number;
   readonly selected: boolean;
   readonly grouped: boolean;
@@ -28,11 +29,11 @@ function portCell(process: ProcessInfo) {
 class ProcessRow extends Component<RowProps> {
   override shouldComponentUpdate(next: RowProps): boolean {
     const props = this.props;
-    if (next.process !== props.process || next.selected !== props.selected || next.restarts.count !== props.restarts.count) return true;
+    if (next.process !== props.process || next.selected !== props.selected || next.restarts.count !== props.restarts.count || next.lastExit.exit !== props.lastExit.exit) return true;
     return next.nowSecond !== props.nowSecond && (next.process.pid !== null || next.process.nextRunAt !== null);
   }
 
-  override render({ process, restarts, nowSecond, selected, grouped, onAction, onSelect }: RowProps) {
+  override render({ process, restarts, lastExit, nowSecond, selected, grouped, onAction, onSelect }: RowProps) {
     const uptime = uptimeSeconds(process, nowSecond * 1000);
     const running = process.pid !== null;
     const label = process.name;
@@ -43,7 +44,7 @@ class ProcessRow extends Component<RowProps> {
       <td class="num" data-col="pid">${process.pid ?? ''}</td>
       <td class="num" data-col="uptime">${uptime === null ? '' : formatDuration(uptime)}</td>
       <td class="num" data-col="restarts" title=${restarts.exact ? 'restarts since the supervisor started' : 'restarts seen while this page is open'}>${restarts.count}${restarts.exact ? '' : '*'}</td>
-      <td data-col="exit"><span class="exit">${lastExit(process)}</span> <span class="why">${exitReason(process)}</span></td>
+      <td data-col="exit"><span class="exit">${lastExit.exit}</span> <span class="why">${lastExit.why}</span></td>
       <td class="num" data-col="cpu">${typeof process.cpuPercent === 'number' && running ? `${process.cpuPercent.toFixed(1)}%` : ''}</td>
       <td class="num" data-col="memory">${typeof process.rssBytes === 'number' && running ? formatBytes(process.rssBytes) : ''}</td>
       <td data-col="health">${process.health === null ? '' : html`<span class=${`health health-${process.health}`}>${process.health === 'healthy' ? '✔' : process.health === 'unhealthy' ? '✖' : '…'} ${process.health}</span>`}</td>
@@ -61,6 +62,7 @@ class ProcessRow extends Component<RowProps> {
 export interface TableProps {
   readonly processes: readonly ProcessInfo[];
   readonly restartsOf: (process: ProcessInfo) => { count: number; exact: boolean };
+  readonly lastExitOf: (process: ProcessInfo) => { exit: string; why: string };
   readonly nowSecond: number;
   readonly selected: string | null;
   readonly folded: ReadonlySet<string>;
@@ -78,7 +80,7 @@ export function ProcessTable(props: TableProps) {
     groups.set(process.group, list);
   }
   const row = (process: ProcessInfo, grouped: boolean) =>
-    html`<${ProcessRow} key=${process.name} process=${process} restarts=${props.restartsOf(process)} nowSecond=${props.nowSecond} selected=${props.selected === process.name} grouped=${grouped} onAction=${props.onAction} onSelect=${props.onSelect} />`;
+    html`<${ProcessRow} key=${process.name} process=${process} restarts=${props.restartsOf(process)} lastExit=${props.lastExitOf(process)} nowSecond=${props.nowSecond} selected=${props.selected === process.name} grouped=${grouped} onAction=${props.onAction} onSelect=${props.onSelect} />`;
   return html`<table class="processes">
     <caption class="visually-hidden">Processes</caption>
     <thead><tr>
