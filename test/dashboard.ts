@@ -51,7 +51,7 @@ export class Dashboard {
   }
 
   row(name: string) {
-    return this.page.locator(`tr[data-name="${name}"]`);
+    return this.page.locator(`[role=row][data-name="${name}"]`);
   }
 
   async close(): Promise<void> {
@@ -63,9 +63,26 @@ export class Dashboard {
   }
 }
 
-/** The moment (Date.now()) the supervisor's event stream, read over the socket, says `name` entered `state`. */
-export function whenEventArrives(socket: string, name: string, state: string, signal: AbortSignal): Promise<number> {
+/** Sends one action straight over the socket, without starting a taskmasterctl process. */
+export function postOverSocket(socket: string, path: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
+    const outgoing = request({ socketPath: socket, path, method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(JSON.stringify(body));
+  });
+}
+
+/**
+ * Subscribes to the supervisor's event stream over the socket; `subscribed` settles with the
+ * snapshot, `arrived` with the moment (Date.now()) an event says `name` entered `state`.
+ */
+export function watchForEvent(socket: string, name: string, state: string, signal: AbortSignal): { subscribed: Promise<void>; arrived: Promise<number> } {
+  let onSnapshot: () => void = () => undefined;
+  const subscribed = new Promise<void>((resolve) => (onSnapshot = resolve));
+  const arrived = new Promise<number>((resolve, reject) => {
     const outgoing = request({ socketPath: socket, path: '/v1/events', signal }, (response) => {
       let buffered = '';
       response.setEncoding('utf8').on('data', (chunk: string) => {
@@ -77,6 +94,7 @@ export function whenEventArrives(socket: string, name: string, state: string, si
           const data = /^data: (.*)$/m.exec(message)?.[1];
           if (!data) continue;
           const event = JSON.parse(data) as { type: string; process?: { name: string; state: string } };
+          if (event.type === 'snapshot') onSnapshot();
           if (event.type === 'state' && event.process?.name === name && event.process.state === state) resolve(at);
         }
       });
@@ -87,4 +105,5 @@ export function whenEventArrives(socket: string, name: string, state: string, si
     });
     outgoing.end();
   });
+  return { subscribed, arrived };
 }

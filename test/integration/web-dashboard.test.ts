@@ -22,9 +22,9 @@ describe('the web dashboard', () => {
       // The state is written out beside its icon, not shown by colour alone.
       assert.match((await dash.row('idle').locator('.badge').textContent()) ?? '', /STOPPED/);
       assert.equal(await page.locator('[data-count=RUNNING]').textContent(), '5');
-      await page.locator('tbody[data-group=worker] button.fold').click();
+      await page.locator('[data-group=worker] button.fold').click();
       await waitFor(async () => (await dash.row('worker:worker_00').count()) === 0, 'the worker group to fold');
-      assert.equal(await page.locator('tbody[data-group=worker] button.fold').getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.locator('[data-group=worker] button.fold').getAttribute('aria-expanded'), 'false');
       assert.deepEqual(dash.pageErrors, []);
     } finally {
       await dash.close();
@@ -35,13 +35,13 @@ describe('the web dashboard', () => {
     const dash = await Dashboard.open(programs, { query: '?q=work' });
     try {
       const { page } = dash;
-      await waitFor(async () => (await page.locator('tr[data-name]').count()) === 3, 'only the three workers shown');
+      await waitFor(async () => (await page.locator('[role=row][data-name]').count()) === 3, 'only the three workers shown');
       await page.getByLabel('State').selectOption('STOPPED');
       await waitFor(() => new URL(page.url()).searchParams.get('state') === 'STOPPED', 'the state in the URL');
       await page.getByLabel('Filter by name').fill('');
-      await waitFor(async () => (await page.locator('tr[data-name]').count()) === 1, 'only idle shown');
+      await waitFor(async () => (await page.locator('[role=row][data-name]').count()) === 1, 'only idle shown');
       await page.reload();
-      await waitFor(async () => (await page.locator('tr[data-name]').count()) === 1 && (await dash.row('idle').count()) === 1, 'the filter kept across a reload');
+      await waitFor(async () => (await page.locator('[role=row][data-name]').count()) === 1 && (await dash.row('idle').count()) === 1, 'the filter kept across a reload');
     } finally {
       await dash.close();
     }
@@ -73,7 +73,7 @@ describe('the web dashboard', () => {
       await waitFor(async () => /web: stopped/.test((await dash.page.locator('[data-results]').textContent()) ?? ''), 'the result shown');
       assert.equal((await dash.tm.process('web')).state, 'STOPPED');
       await dash.page.getByRole('button', { name: 'stop group worker' }).click();
-      await waitFor(async () => (await dash.page.locator('tbody[data-group=worker] tr[data-state=STOPPED]').count()) === 3, 'the group stopped');
+      await waitFor(async () => (await dash.page.locator('[data-group=worker] [role=row][data-state=STOPPED]').count()) === 3, 'the group stopped');
     } finally {
       await dash.close();
     }

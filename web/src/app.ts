@@ -24,14 +24,14 @@ function useStore(): number {
   return revision;
 }
 
-/** A clock for uptimes: the page counts seconds itself between events, it never asks. */
-function useSecond(): number {
-  const [second, setSecond] = useState(Math.floor(Date.now() / 1000));
+/** The charts' clock: they cover an hour, so their bars move on once a minute (uptimes count in LiveCell). */
+function useMinute(): number {
+  const [minute, setMinute] = useState(Math.floor(Date.now() / 60_000));
   useEffect(() => {
-    const timer = window.setInterval(() => setSecond(Math.floor(Date.now() / 1000)), 1000);
+    const timer = window.setInterval(() => setMinute(Math.floor(Date.now() / 60_000)), 10_000);
     return () => window.clearInterval(timer);
   }, []);
-  return second;
+  return minute;
 }
 
 function ConnectionBadge() {
@@ -41,7 +41,8 @@ function ConnectionBadge() {
 
 function App() {
   useStore();
-  const nowSecond = useSecond();
+  useMinute();
+  const nowMs = Date.now();
   const [filter, setFilter] = useState<Filter>(readFilter);
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<string | null>(null);
@@ -93,7 +94,7 @@ function App() {
     </header>
     <section class="overview" aria-label="Charts">
       <${StateCounts} counts=${counts} />
-      <${EventBars} label="Restarts seen" nowMs=${nowSecond * 1000} times=${store.restartTimes} />
+      <${EventBars} label="Restarts seen" nowMs=${nowMs} times=${store.restartTimes} />
     </section>
     <form class="filters" role="search" onSubmit=${(event: Event) => event.preventDefault()}>
       <label>Filter by name <input type="search" name="q" value=${filter.text} onInput=${(event: Event) => setFilter({ ...filter, text: (event.target as HTMLInputElement).value })} /></label>
@@ -106,8 +107,8 @@ function App() {
     <${ResultsPanel} outcomes=${outcomes} onDismiss=${(id: number) => setOutcomes((old) => old.filter((outcome) => outcome.id !== id))} />
     ${eventLog ? html`<${LogView} name=${null} title="Event log" />` : null}
     <main class=${detail ? 'with-detail' : ''}>
-      <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${restartsOf} lastExitOf=${lastExitOf} nowSecond=${nowSecond} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSelect=${setSelected} /></div>
-      ${detail ? html`<${ProcessDetail} process=${detail} seenSamples=${store.seenSamples.get(detail.name) ?? []} nowMs=${nowSecond * 1000} onAction=${onAction} onSignal=${onSignal} onClose=${() => setSelected(null)} />` : null}
+      <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${restartsOf} lastExitOf=${lastExitOf} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSelect=${setSelected} /></div>
+      ${detail ? html`<${ProcessDetail} process=${detail} seenSamples=${store.seenSamples.get(detail.name) ?? []} nowMs=${nowMs} onAction=${onAction} onSignal=${onSignal} onClose=${() => setSelected(null)} />` : null}
     </main>
     ${all.some((process) => !store.restartsOf(process).exact) ? html`<p class="muted">* restarts seen while this page is open (this supervisor does not count them).</p>` : null}
     ${reloading ? html`<${ReloadDialog} onClose=${() => setReloading(false)} onApplied=${() => store.reconnect()} />` : null}

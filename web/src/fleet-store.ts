@@ -38,6 +38,8 @@ export class FleetStore {
   readonly lastExits = new Map<string, { exit: string; why: string }>();
   /** When the last event arrived, for the latency figure (performance.now()). */
   lastEventAt = 0;
+  /** The same moment as Date.now(), to compare with clocks outside the page. */
+  lastEventWallMs = 0;
   private source: EventSource | null = null;
   private retryMs = 500;
   private retryTimer: number | undefined;
@@ -81,6 +83,7 @@ export class FleetStore {
       this.noteExit(event.process);
       this.noteSample(event.process);
       this.lastEventAt = performance.now();
+      this.lastEventWallMs = Date.now();
       this.changed();
     });
     source.addEventListener('error', () => {
