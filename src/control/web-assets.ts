@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TaskmasterError } from '../errors.js';
 
 /** Where `npm run build` puts the dashboard: dist/web, beside dist/src. */
 const defaultWebFolder = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -39,10 +41,14 @@ function listFiles(folder: string, prefix = ''): string[] {
 }
 
 function fileHandler(path: string, contentType: string): Handler {
-  let body: Buffer | null = null;
   return async (_request, response) => {
-    // Read on first use and kept: the files are small and only change with a new build.
-    body ??= readFileSync(path);
+    // Read at each request (they are small): a page and its modules from two different builds would not fit together.
+    let body: Buffer;
+    try {
+      body = await readFile(path);
+    } catch {
+      throw new TaskmasterError('E_NOT_FOUND', `the dashboard file ${path} is gone: rebuild with npm run build`);
+    }
     response.writeHead(200, { ...securityHeaders, 'content-type': contentType, 'content-length': body.length, 'cache-control': 'no-cache' });
     response.end(body);
   };

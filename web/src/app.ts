@@ -106,9 +106,9 @@ function App() {
     </form>
     <${ResultsPanel} outcomes=${outcomes} onDismiss=${(id: number) => setOutcomes((old) => old.filter((outcome) => outcome.id !== id))} />
     ${eventLog ? html`<${LogView} name=${null} title="Event log" />` : null}
-    <main class=${detail ? 'with-detail' : ''}>
+    ${detail ? html`<${ProcessDetail} process=${detail} seenSamples=${store.seenSamples.get(detail.name) ?? []} nowMs=${nowMs} onAction=${onAction} onSignal=${onSignal} onClose=${() => setSelected(null)} />` : null}
+    <main>
       <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${restartsOf} lastExitOf=${lastExitOf} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSelect=${setSelected} /></div>
-      ${detail ? html`<${ProcessDetail} process=${detail} seenSamples=${store.seenSamples.get(detail.name) ?? []} nowMs=${nowMs} onAction=${onAction} onSignal=${onSignal} onClose=${() => setSelected(null)} />` : null}
     </main>
     ${all.some((process) => !store.restartsOf(process).exact) ? html`<p class="muted">* restarts seen while this page is open (this supervisor does not count them).</p>` : null}
     ${reloading ? html`<${ReloadDialog} onClose=${() => setReloading(false)} onApplied=${() => store.reconnect()} />` : null}

@@ -41,9 +41,11 @@ export function exitReason(process: ProcessInfo): string {
   return process.description;
 }
 
+/** A time soon: `19:30 (in 14m)`; the full date is in the description. */
 export function formatWhen(ms: number, nowMs: number): string {
-  const seconds = Math.round((ms - nowMs) / 1000);
-  const time = new Date(ms).toLocaleTimeString();
-  if (seconds <= 0) return time;
-  return `${time} (in ${formatDuration(seconds)})`;
+  const date = new Date(ms);
+  const time = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+  const minutes = Math.round((ms - nowMs) / 60_000);
+  if (minutes <= 0) return time;
+  return minutes < 120 ? `${time} (in ${minutes}m)` : `${time} (in ${Math.round(minutes / 60)}h)`;
 }

@@ -29,7 +29,8 @@ export function ProcessDetail({ process, seenSamples, nowMs, onAction, onSignal,
   }, [process.name]);
   const points = [...(ring ?? []), ...seenSamples.filter((sample) => sample.at > (ring?.[ring.length - 1]?.at ?? 0))];
   const hasResources = points.length > 0;
-  return html`<aside class="detail" aria-labelledby="detail-title">
+  return html`<section class="detail" aria-labelledby="detail-title">
+    <div class="summary">
     <header>
       <h2 id="detail-title">${process.name} <${StateBadge} state=${process.state} /></h2>
       <button onClick=${onClose} aria-label="close the details">Close</button>
@@ -49,6 +50,7 @@ export function ProcessDetail({ process, seenSamples, nowMs, onAction, onSignal,
       <${EventBars} label="Restarts" nowMs=${nowMs} times=${starts} />
     </div>
     ${note ? html`<p class="error">${note}</p>` : null}
+    </div>
     <${LogView} key=${process.name} name=${process.name} title=${`Output of ${process.name}`} />
-  </aside>`;
+  </section>`;
 }

@@ -44,7 +44,7 @@ class ProcessRow extends Component<RowProps> {
         const uptime = uptimeSeconds(process, nowMs);
         return uptime === null ? '' : formatDuration(uptime);
       }} />
-      <span role="cell" class="num" data-col="restarts" title=${restarts.exact ? 'restarts since the supervisor started' : 'restarts seen while this page is open'}>${restarts.count}${restarts.exact ? '' : '*'}</span>
+      <span role="cell" class="num" data-col="restarts" title=${restarts.exact ? 'restarts since the supervisor started' : 'restarts seen while this page is open'}>${restarts.count}</span>
       <span role="cell" data-col="exit"><span class="exit">${lastExit.exit}</span> <span class="why">${lastExit.why}</span></span>
       <span role="cell" class="num" data-col="cpu">${typeof process.cpuPercent === 'number' && running ? `${process.cpuPercent.toFixed(1)}%` : ''}</span>
       <span role="cell" class="num" data-col="memory">${typeof process.rssBytes === 'number' && running ? formatBytes(process.rssBytes) : ''}</span>
@@ -81,7 +81,8 @@ export function ProcessTable(props: TableProps) {
   }
   const row = (process: ProcessInfo, grouped: boolean) =>
     html`<${ProcessRow} key=${process.name} process=${process} restarts=${props.restartsOf(process)} lastExit=${props.lastExitOf(process)} selected=${props.selected === process.name} grouped=${grouped} onAction=${props.onAction} onSelect=${props.onSelect} />`;
-  const headers = ['State', 'Name', 'Group', 'PID', 'Uptime', 'Restarts', 'Last exit', 'CPU', 'Memory', 'Health', 'Port', 'Next run', 'Actions'];
+  const counted = props.processes.every((process) => props.restartsOf(process).exact);
+  const headers = ['State', 'Name', 'Group', 'PID', 'Uptime', counted ? 'Restarts' : 'Restarts*', 'Last exit', 'CPU', 'Memory', 'Health', 'Port', 'Next run', 'Actions'];
   // A grid of rows rather than a <table>: each row lays out alone and rows out of view are skipped (content-visibility).
   return html`<div role="table" class="processes" aria-label="Processes" aria-rowcount=${props.processes.length + 1}>
     <div role="rowgroup" class="head"><div role="row" class="row">${headers.map((header) => html`<span role="columnheader">${header}</span>`)}</div></div>
