@@ -1,5 +1,5 @@
 import { eventsUrl } from './api.js';
-import { exitReason, lastExit } from './format.js';
+import { exitReason, formatBytes, lastExit } from './format.js';
 import type { ProcessInfo, ResourceSample } from './types.js';
 
 export type Connection = 'connecting' | 'live' | 'lost';
@@ -14,6 +14,28 @@ interface StateEvent {
 const hourMs = 60 * 60 * 1000;
 /** Per process, at most this many resource points seen on the stream (one hour at one a minute is 60). */
 const maxSeenSamples = 360;
+
+interface ResourcesEvent {
+  readonly type: 'resources';
+  readonly at: number;
+  readonly processes: readonly { name: string; restarts?: number; cpuPercent?: number; rssBytes?: number }[];
+}
+
+/** The process with the sampler's latest figures; a process that does not run has none. */
+function withResources(process: ProcessInfo, entry: ResourcesEvent['processes'][number]): ProcessInfo {
+  const { cpuPercent: _cpu, rssBytes: _rss, restarts: _restarts, ...rest } = process;
+  return {
+    ...rest,
+    ...(entry.restarts === undefined ? (process.restarts === undefined ? {} : { restarts: process.restarts }) : { restarts: entry.restarts }),
+    ...(entry.cpuPercent === undefined ? {} : { cpuPercent: entry.cpuPercent }),
+    ...(entry.rssBytes === undefined ? {} : { rssBytes: entry.rssBytes }),
+  };
+}
+
+/** What the row prints of the resources, to tell whether a new reading changes the screen. */
+function shownResources(process: ProcessInfo): string {
+  return `${process.restarts ?? ''}|${process.cpuPercent?.toFixed(1) ?? ''}|${process.rssBytes === undefined || process.rssBytes === null ? '' : formatBytes(process.rssBytes)}`;
+}
 
 /** A restart: a new start after a run ended, whether by itself (EXITED, BACKOFF) or by a stop. */
 function isRestart(event: StateEvent, before: ProcessInfo | undefined): boolean {
@@ -86,6 +108,23 @@ export class FleetStore {
       this.lastEventWallMs = Date.now();
       this.changed();
     });
+    // The sampler's figures (metrics branch), every few seconds while a stream is open; absent elsewhere.
+    source.addEventListener('resources', (message) => {
+      const event = JSON.parse((message as MessageEvent<string>).data) as ResourcesEvent;
+      let changed = false;
+      for (const entry of event.processes) {
+        const before = this.processes.get(entry.name);
+        if (before === undefined) continue;
+        const after = withResources(before, entry);
+        this.noteSample(after, event.at);
+        // Only a change that shows on screen replaces the object, so idle rows are not re-rendered.
+        if (shownResources(after) !== shownResources(before)) {
+          this.processes.set(entry.name, after);
+          changed = true;
+        }
+      }
+      if (changed) this.changed();
+    });
     source.addEventListener('error', () => {
       if (this.source !== source) return;
       // EventSource retries by itself after a dropped stream, but gives up on an HTTP error (401, 503); retry ourselves.
@@ -120,10 +159,11 @@ export class FleetStore {
     if (exit !== '') this.lastExits.set(process.name, { exit, why: exitReason(process) });
   }
 
-  private noteSample(process: ProcessInfo): void {
+  private noteSample(process: ProcessInfo, at = Date.now()): void {
     if (typeof process.cpuPercent !== 'number' || typeof process.rssBytes !== 'number') return;
     const list = this.seenSamples.get(process.name) ?? [];
-    list.push({ at: Date.now(), cpuPercent: process.cpuPercent, rssBytes: process.rssBytes });
+    if (list.length > 0 && list[list.length - 1]!.at >= at) return;
+    list.push({ at, cpuPercent: process.cpuPercent, rssBytes: process.rssBytes });
     if (list.length > maxSeenSamples) list.shift();
     this.seenSamples.set(process.name, list);
   }
