@@ -72,7 +72,9 @@ describe('the web dashboard', () => {
       assert.match((await dash.row('web').locator('.badge').textContent()) ?? '', /STOPPED/);
       await waitFor(async () => /web: stopped/.test((await dash.page.locator('[data-results]').textContent()) ?? ''), 'the result shown');
       assert.equal((await dash.tm.process('web')).state, 'STOPPED');
-      await dash.page.getByRole('button', { name: 'stop group worker' }).click();
+      // The keyboard alone works too: focus the group's Stop button and press Enter.
+      await dash.page.getByRole('button', { name: 'stop group worker' }).focus();
+      await dash.page.keyboard.press('Enter');
       await waitFor(async () => (await dash.page.locator('[data-group=worker] [role=row][data-state=STOPPED]').count()) === 3, 'the group stopped');
     } finally {
       await dash.close();
