@@ -81,6 +81,24 @@ describe('the web dashboard', () => {
     }
   });
 
+  it('shows CPU and memory, and their charts, when the supervisor samples them', async (t) => {
+    const dash = await Dashboard.open(programs);
+    try {
+      const probe = await dash.page.request.get(`${dash.url}v1/samples?name=web`);
+      if (probe.status() === 404) {
+        t.skip('this supervisor has no resource sampler (GET /v1/samples)');
+        return;
+      }
+      await waitFor(async () => /\d (KiB|MiB)/.test((await dash.row('web').locator('[data-col=memory]').textContent()) ?? ''), 'the memory of web shown', 30_000);
+      assert.match((await dash.row('web').locator('[data-col=cpu]').textContent()) ?? '', /^\d+\.\d%$/);
+      await dash.page.getByRole('button', { name: 'details and logs of web' }).click();
+      await waitFor(async () => /Memory: [\d.]+ (KiB|MiB) now/.test((await dash.page.locator('.detail').textContent()) ?? ''), 'the memory chart', 30_000);
+      assert.equal(await dash.page.locator('.detail svg.line polyline').count(), 2);
+    } finally {
+      await dash.close();
+    }
+  });
+
   it('shows a failed start with its reason', async () => {
     const dash = await Dashboard.open(`${programs}  broken: { cmd: "/nonexistent/tm-web-no-such-program", autostart: false, startretries: 0 }\n`);
     try {
