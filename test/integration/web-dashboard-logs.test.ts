@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { Dashboard } from '../dashboard.js';
 import { waitFor } from '../helpers.js';
@@ -7,6 +8,7 @@ const programs = `
   chatty: { cmd: "sh -c 'i=0; while true; do i=$((i+1)); echo line-$i; echo err-$i >&2; sleep 0.2; done'", starttime: 0 }
   old: { cmd: "sleep 1000", starttime: 0 }
   keep: { cmd: "sleep 1000", starttime: 0 }
+  catcher: { cmd: "sh -c 'trap \\"echo got-usr2\\" USR2; echo ready; while true; do sleep 0.1; done'", numprocs: 2, starttime: 0 }
 `;
 
 function highestLine(text: string, prefix: string): number {
@@ -39,6 +41,22 @@ describe('the web dashboard logs and reload', () => {
     }
   });
 
+  it('sends a signal to a group and shows each result', async () => {
+    const dash = await Dashboard.open(programs);
+    try {
+      const { page } = dash;
+      await waitFor(async () => (await page.locator('[data-group=catcher] [role=row][data-state=RUNNING]').count()) === 2, 'the catchers running');
+      await page.getByLabel('signal to send to group catcher').selectOption('USR2');
+      await page.getByRole('button', { name: 'send the signal to group catcher' }).click();
+      await waitFor(async () => /catcher:catcher_01: sent SIGUSR2/.test((await page.locator('[data-results]').textContent()) ?? ''), 'the result for each process');
+      assert.match((await page.locator('[data-results]').textContent()) ?? '', /catcher:catcher_00: sent SIGUSR2/);
+      await page.getByRole('button', { name: 'details and logs of catcher:catcher_00' }).click();
+      await waitFor(async () => /got-usr2/.test((await page.locator('[data-log]').textContent()) ?? ''), 'the trap ran in the process');
+    } finally {
+      await dash.close();
+    }
+  });
+
   it('shows the event log live', async () => {
     const dash = await Dashboard.open(programs);
     try {
@@ -57,7 +75,6 @@ describe('the web dashboard logs and reload', () => {
     try {
       const { page } = dash;
       const config = dash.tm.configFile;
-      const { readFile } = await import('node:fs/promises');
       const text = await readFile(config, 'utf8');
       await dash.tm.rewriteConfig(text.replace(/\n  old:.*\n/, '\n  fresh: { cmd: "sleep 1000", starttime: 0 }\n').replace('keep: { cmd: "sleep 1000"', 'keep: { cmd: "sleep 1001"'));
       await page.getByRole('button', { name: 'Reload config…' }).click();
@@ -80,7 +97,6 @@ describe('the web dashboard logs and reload', () => {
   it('shows config errors in the preview and cannot apply them', async () => {
     const dash = await Dashboard.open(programs);
     try {
-      const { readFile } = await import('node:fs/promises');
       await dash.tm.rewriteConfig((await readFile(dash.tm.configFile, 'utf8')).replace('starttime: 0 }\n  keep', 'starttime: "soon" }\n  keep'));
       await dash.page.getByRole('button', { name: 'Reload config…' }).click();
       await waitFor(async () => /programs\.old\.starttime/.test((await dash.page.locator('[data-preview]').textContent()) ?? ''), 'the error with its key');

@@ -40,6 +40,7 @@ describe('the web dashboard', () => {
       await waitFor(() => new URL(page.url()).searchParams.get('state') === 'STOPPED', 'the state in the URL');
       await page.getByLabel('Filter by name').fill('');
       await waitFor(async () => (await page.locator('[role=row][data-name]').count()) === 1, 'only idle shown');
+      assert.equal(new URL(page.url()).search, '?state=STOPPED');
       await page.reload();
       await waitFor(async () => (await page.locator('[role=row][data-name]').count()) === 1 && (await dash.row('idle').count()) === 1, 'the filter kept across a reload');
     } finally {

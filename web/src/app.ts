@@ -43,7 +43,12 @@ function App() {
   useStore();
   useMinute();
   const nowMs = Date.now();
-  const [filter, setFilter] = useState<Filter>(readFilter);
+  const [filter, setFilterState] = useState<Filter>(readFilter);
+  // The URL changes with the filter at once, so a reload right after typing keeps it.
+  const setFilter = (next: Filter) => {
+    writeFilter(next);
+    setFilterState(next);
+  };
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<string | null>(null);
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
@@ -51,7 +56,6 @@ function App() {
   const [eventLog, setEventLog] = useState(false);
   const [supervisorVersion, setVersion] = useState('');
   useEffect(() => void version().then(setVersion, () => undefined), []);
-  useEffect(() => writeFilter(filter), [filter]);
 
   const track = useCallback(async (what: string, work: () => Promise<ActionResult[]>) => {
     const id = nextOutcomeId++;
@@ -108,7 +112,7 @@ function App() {
     ${eventLog ? html`<${LogView} name=${null} title="Event log" />` : null}
     ${detail ? html`<${ProcessDetail} process=${detail} seenSamples=${store.seenSamples.get(detail.name) ?? []} nowMs=${nowMs} onAction=${onAction} onSignal=${onSignal} onClose=${() => setSelected(null)} />` : null}
     <main>
-      <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${restartsOf} lastExitOf=${lastExitOf} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSelect=${setSelected} /></div>
+      <div class="table-wrap"><${ProcessTable} processes=${shown} restartsOf=${restartsOf} lastExitOf=${lastExitOf} selected=${selected} folded=${folded} onToggleGroup=${onToggleGroup} onAction=${onAction} onSignal=${onSignal} onSelect=${setSelected} /></div>
     </main>
     ${all.some((process) => !store.restartsOf(process).exact) ? html`<p class="muted">* restarts seen while this page is open (this supervisor does not count them).</p>` : null}
     ${reloading ? html`<${ReloadDialog} onClose=${() => setReloading(false)} onApplied=${() => store.reconnect()} />` : null}

@@ -3,6 +3,7 @@ import type { ActionName } from './api.js';
 import { formatBytes, formatDuration, formatWhen, uptimeSeconds } from './format.js';
 import { html } from './html.js';
 import { LiveCell } from './live-cell.js';
+import { SignalPicker } from './signal-picker.js';
 import { StateBadge } from './state-badge.js';
 import type { ProcessInfo } from './types.js';
 
@@ -68,6 +69,7 @@ export interface TableProps {
   readonly folded: ReadonlySet<string>;
   readonly onToggleGroup: (group: string) => void;
   readonly onAction: OnAction;
+  readonly onSignal: (signal: string, names: string[]) => void;
   readonly onSelect: (name: string) => void;
 }
 
@@ -96,6 +98,7 @@ export function ProcessTable(props: TableProps) {
           <span role="rowheader" class="group-title">
             <button class="fold" aria-expanded=${open} onClick=${() => props.onToggleGroup(group)}><span aria-hidden="true">${open ? '▾' : '▸'}</span> ${group}</button>
             <span class="muted"> ${running}/${members.length} running</span>
+            <${SignalPicker} target=${`${group}:*`} label=${`group ${group}`} onSend=${props.onSignal} />
           </span>
           <span role="cell" class="actions">
             <button onClick=${() => props.onAction('start', [`${group}:*`])} aria-label=${`start group ${group}`}>Start</button>
