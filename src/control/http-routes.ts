@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import { formatMetrics, metricsContentType } from './format-metrics.js';
+import { webAssetRoutes } from './web-assets.js';
 
 export const maxBodyBytes = 1024 * 1024;
 /** A streaming client that lets this much pile up unread is dropped, never waited for. */
@@ -109,6 +110,7 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
     sendJson(response, 200, await produce(body, url));
   };
   return new Map<string, Handler>([
+    ...webAssetRoutes(),
     ['GET /v1/version', json(async () => ({ version: await api.version() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
