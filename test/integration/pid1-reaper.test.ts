@@ -16,8 +16,13 @@ async function testDir(): Promise<string> {
   testDirs.push(dir);
   return dir;
 }
-after(() => {
-  for (const dir of testDirs) killProcessesOfSocketsIn(dir);
+after(async () => {
+  // A daemon caught mid-setsid can appear a moment after its parent died: sweep until quiet, for a bounded time.
+  for (let sweep = 0, quiet = 0; sweep < 30 && quiet < 3; sweep += 1) {
+    const killed = testDirs.flatMap((dir) => killProcessesOfSocketsIn(dir));
+    quiet = killed.length === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 });
 
 /** The children of a process, from every thread's list. */
