@@ -1,4 +1,4 @@
-// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, and an AF_UNIX datagram (sd_notify).
+// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, and AF_UNIX datagrams (sd_notify both ways).
 #include <node_api.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -102,11 +103,110 @@ napi_value SendDatagram(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// bindDatagram(path): a bound, non-blocking AF_UNIX SOCK_DGRAM socket with SO_PASSCRED; returns its fd.
+napi_value BindDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  std::string path = argc < 1 ? std::string() : StringArgument(env, argv[0]);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof address.sun_path) {
+    napi_throw_range_error(env, "E_NOTIFY_ARGUMENT", "bindDatagram: the socket path is empty or too long");
+    return nullptr;
+  }
+  memcpy(address.sun_path, path.data(), path.size());
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return ThrowErrno(env, "socket(AF_UNIX, SOCK_DGRAM)");
+  int on = 1;
+  socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
+  if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) {
+    int failure = errno;
+    close(fd);
+    errno = failure;
+    return ThrowErrno(env, "bind(NOTIFY_SOCKET)");
+  }
+  napi_value result;
+  napi_create_int32(env, fd, &result);
+  return result;
+}
+
+// receiveDatagram(fd): one non-blocking recvmsg; {pid, message}, or null when none is waiting. Passed fds (systemd-notify's barrier) are closed, which answers the barrier.
+napi_value ReceiveDatagram(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t fd = -1;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+    napi_throw_type_error(env, "E_NOTIFY_ARGUMENT", "receiveDatagram expects a socket fd");
+    return nullptr;
+  }
+  char buffer[4096];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int) * 16)];
+  iovec vector{buffer, sizeof buffer - 1};
+  msghdr message{};
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t received;
+  do {
+    received = recvmsg(fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
+  } while (received < 0 && errno == EINTR);
+  napi_value result;
+  if (received < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      napi_get_null(env, &result);
+      return result;
+    }
+    return ThrowErrno(env, "recvmsg(NOTIFY_SOCKET)");
+  }
+  int32_t pid = 0;
+  for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level != SOL_SOCKET) continue;
+    if (header->cmsg_type == SCM_CREDENTIALS) {
+      ucred credentials;
+      memcpy(&credentials, CMSG_DATA(header), sizeof credentials);
+      pid = credentials.pid;
+    } else if (header->cmsg_type == SCM_RIGHTS) {
+      size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (size_t i = 0; i < count; i++) {
+        int passed;
+        memcpy(&passed, CMSG_DATA(header) + i * sizeof(int), sizeof passed);
+        close(passed);
+      }
+    }
+  }
+  size_t size = static_cast<size_t>(received) < sizeof buffer - 1 ? static_cast<size_t>(received) : sizeof buffer - 1;
+  napi_create_object(env, &result);
+  napi_value pidValue, text;
+  napi_create_int32(env, pid, &pidValue);
+  napi_create_string_utf8(env, buffer, size, &text);
+  napi_set_named_property(env, result, "pid", pidValue);
+  napi_set_named_property(env, result, "message", text);
+  return result;
+}
+
+// closeFd(fd): closes a socket bindDatagram returned.
+napi_value CloseFd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t fd = -1;
+  if (argc >= 1 && napi_get_value_int32(env, argv[0], &fd) == napi_ok && fd >= 0) close(fd);
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"setChildSubreaper", nullptr, SetChildSubreaper, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reapPid", nullptr, ReapPid, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sendDatagram", nullptr, SendDatagram, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bindDatagram", nullptr, BindDatagram, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"receiveDatagram", nullptr, ReceiveDatagram, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closeFd", nullptr, CloseFd, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

@@ -10,6 +10,7 @@ import { TaskmasterError } from '../contracts/errors.js';
 import { EventLog } from '../engine/event-log.js';
 import { ManagedProcess, type ProcessHost } from '../engine/managed-process.js';
 import { ProcessTable, type ProgramEntry } from '../engine/process-table.js';
+import { notifySocketPath } from '../engine/spawn-child.js';
 import { runningStates, type ProcessState } from '../engine/state-machine.js';
 import { stopInTiers } from '../engine/stop-in-tiers.js';
 import { colourFor } from '../engine/terminal-colour.js';
@@ -58,7 +59,7 @@ export class Supervisor extends EventEmitter {
     super();
     this.log = new EventLog(eventLogOptions(config));
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
-    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process));
+    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket));
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -276,6 +277,7 @@ export class Supervisor extends EventEmitter {
     // Processes that ended by themselves may still have output in their pipes.
     await Promise.all(this.table.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
+    this.processFeatures.close();
     this.log.info('taskmaster stopped');
     // The log stays open for what the front ends still say while they close (the end of a login burst).
     this.emit('shutdown');

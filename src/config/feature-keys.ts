@@ -26,7 +26,7 @@ export const featureKeys: readonly ProgramKey[] = [
   }),
   programKey('ready', 'ready', {
     reload: 'supervision', default: null, parse: parseReady, shown: 'none; `interval: 500ms, timeout: 5s, deadline: 60s`',
-    doc: 'RUNNING only once this check passes: one of `cmd`, `http`, `tcp`, with `interval`, `timeout`, `deadline` (0 waits for ever)',
+    doc: 'RUNNING only once this check passes: one of `cmd`, `http`, `tcp`, with `interval`, `timeout`, `deadline` (0 waits for ever); or `notify` (`{notify: true, deadline}`): the child gets `NOTIFY_SOCKET` and its sd_notify `READY=1` passes',
   }),
   programKey('heartbeat', 'heartbeat', { reload: 'supervision', default: null, parse: parseHeartbeat, shown: 'none; `timeout: 60s`', doc: '`{file, timeout}`: restart when the file goes stale' }),
   programKey('depends_on', 'dependsOn', {

@@ -16,8 +16,9 @@ import {
   type PortConfig,
   type Probe,
   type ReadyConfig,
+  type ReadyProbe,
 } from './types.js';
-import { bad, describe, nonEmptyText, ok, oneOf, parseDuration, parseWholeNumber, readScalar, scalarOf, type Field, type Parsed } from './yaml-values.js';
+import { bad, describe, nonEmptyText, ok, oneOf, parseBoolean, parseDuration, parseWholeNumber, readScalar, scalarOf, type Field, type Parsed } from './yaml-values.js';
 
 type Fields = Map<string, Field>;
 
@@ -85,6 +86,21 @@ function parseProbe(fields: Fields, node: Node, keyPath: string, context: KeyCon
   return { kind, cmd: value };
 }
 
+/** `notify: true` waits for the child's READY=1 and excludes the probes. */
+function parseNotifyProbe(fields: Fields, node: Node, keyPath: string, context: KeyContext): ReadyProbe | undefined {
+  const others = (['cmd', 'http', 'tcp'] as const).filter((kind) => fields.has(kind));
+  if (others.length > 0) {
+    context.issues.add(node, keyPath, `expected exactly one of cmd, http, tcp or notify, got notify and ${others.join(' and ')}`);
+    return undefined;
+  }
+  const wanted = readField(fields, 'notify', parseBoolean, false, context);
+  if (!wanted) {
+    context.issues.add(fields.get('notify')!.node, `${keyPath}.notify`, 'expected true (leave the key out for no notify check)');
+    return undefined;
+  }
+  return { kind: 'notify' };
+}
+
 export const parseHealthcheck: KeyParser<HealthcheckConfig | null> = (node, keyPath, context) => {
   const fields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'retries', 'start_period', 'on_unhealthy'], context);
   if (!fields) return null;
@@ -101,9 +117,11 @@ export const parseHealthcheck: KeyParser<HealthcheckConfig | null> = (node, keyP
 };
 
 export const parseReady: KeyParser<ReadyConfig | null> = (node, keyPath, context) => {
-  const fields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'interval', 'timeout', 'deadline'], context);
+  // `ready: notify` is `{notify: true}` with the default deadline.
+  if (scalarOf(node) === 'notify') return { probe: { kind: 'notify' }, intervalMs: 500, timeoutMs: 5000, deadlineMs: 60_000 };
+  const fields = readMapping(node, keyPath, ['cmd', 'http', 'tcp', 'notify', 'interval', 'timeout', 'deadline'], context);
   if (!fields) return null;
-  const probe = parseProbe(fields, node, keyPath, context);
+  const probe = fields.has('notify') ? parseNotifyProbe(fields, node, keyPath, context) : parseProbe(fields, node, keyPath, context);
   if (!probe) return null;
   return {
     probe,

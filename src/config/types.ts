@@ -83,8 +83,11 @@ export interface HealthcheckConfig {
   readonly onUnhealthy: 'restart' | 'ignore';
 }
 
+/** A ready check probes like a healthcheck, or waits for the child's sd_notify `READY=1`. */
+export type ReadyProbe = Probe | { readonly kind: 'notify' };
+
 export interface ReadyConfig {
-  readonly probe: Probe;
+  readonly probe: ReadyProbe;
   readonly intervalMs: number;
   readonly timeoutMs: number;
   /** How long after the spawn the check may take to pass before the start counts as failed; 0 never. */

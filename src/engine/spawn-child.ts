@@ -21,6 +21,11 @@ export interface SpawnRequest {
 /** Tells a child's own taskmasterctl where its supervisor listens; leftovers are found by the record, not by it. */
 const supervisorSocketVariable = 'TASKMASTER_SOCKET';
 
+/** Where a supervisor receives its programs' sd_notify messages: beside its control socket, one per supervisor. */
+export function notifySocketPath(supervisorSocket: string): string {
+  return `${supervisorSocket}.notify`;
+}
+
 /** Ours merged with the program's, computed once per program config (configs are frozen). */
 const baseEnvironments = new WeakMap<ProgramConfig, Readonly<Record<string, string | undefined>>>();
 let sharedBase: Readonly<Record<string, string | undefined>> | undefined;
@@ -93,6 +98,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const { program, processName } = request;
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
+  // Only a `ready: notify` program is told where to notify; others keep what taskmaster itself was given.
+  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = notifySocketPath(request.supervisorSocket);
+  else if (!('NOTIFY_SOCKET' in program.env)) delete env['NOTIFY_SOCKET'];
   let user: UserEntry | undefined;
   if (program.user !== null) {
     try {

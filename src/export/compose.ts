@@ -60,6 +60,8 @@ function serviceOf(program: ProgramConfig, options: ComposeOptions, notes: strin
       start_period: duration(health.startPeriodMs),
     };
     if (health.onUnhealthy === 'restart') notes.push('on_unhealthy restart: compose only marks the container unhealthy; it does not restart it');
+  } else if (program.ready?.probe.kind === 'notify') {
+    notes.push('ready notify: compose has no sd_notify; no healthcheck is written');
   } else if (program.ready) {
     service.healthcheck = { test: healthTest(program.ready.probe, notes), interval: duration(program.ready.intervalMs), timeout: duration(program.ready.timeoutMs) };
     notes.push('ready: written as the healthcheck, which depends_on service_healthy waits for');

@@ -46,6 +46,10 @@ function livenessProbe(health: HealthcheckConfig, notes: string[]): Json {
 }
 
 function readyProbes(ready: ReadyConfig, notes: string[]): Json {
+  if (ready.probe.kind === 'notify') {
+    notes.push('ready notify: Kubernetes has no sd_notify; no startup or readiness probe is written');
+    return {};
+  }
   const action = probeAction(ready.probe, notes, 'ready');
   const periodSeconds = ceilSeconds(ready.intervalMs, 1);
   const timing = { periodSeconds, timeoutSeconds: ceilSeconds(ready.timeoutMs, 1) };

@@ -25,6 +25,11 @@ function shellQuote(word: string): string {
 
 // A command probe maps: ExecStartPost= holds the unit in "activating" until it passes, so After= waits for it.
 function readyLines(ready: ReadyConfig, lines: string[]): void {
+  // `ready: notify` is systemd's own protocol: Type=notify (set with the type) waits for the same READY=1.
+  if (ready.probe.kind === 'notify') {
+    lines.push(ready.deadlineMs > 0 ? `TimeoutStartSec=${seconds(ready.deadlineMs)}` : 'TimeoutStartSec=infinity');
+    return;
+  }
   if (ready.probe.kind !== 'cmd') {
     lines.push(`# ready (${probeText(ready.probe)}): only a cmd probe maps (as ExecStartPost=); systemd's own readiness is the program's READY=1 (Type=notify)`);
     return;
@@ -99,7 +104,7 @@ function serviceUnit(program: ProgramConfig, processName: string, config: Superv
   dependencyLines(program, config, unit);
   const service = ['[Service]'];
   const scheduled = program.schedule !== null;
-  service.push(`Type=${scheduled || oneshot ? 'oneshot' : 'exec'}`);
+  service.push(`Type=${scheduled || oneshot ? 'oneshot' : program.ready?.probe.kind === 'notify' ? 'notify' : 'exec'}`);
   if (oneshot && !scheduled) service.push('RemainAfterExit=yes');
   service.push(`ExecStart=${execLine(program.argv)}`);
   if (program.prestart) service.push(`ExecStartPre=${execLine(splitShellWords(program.prestart.cmd))}`);

@@ -4,6 +4,7 @@ import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js'
 import { formatTimestamp } from '../output/format-time.js';
 import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
+import { NotifyReceiver } from './notify-receiver.js';
 import { ReadyChecks } from './ready-checks.js';
 import { RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
@@ -11,14 +12,27 @@ import { runPoststop, runPrestart } from './spawn-hooks.js';
 /** The features that plug into each process's life through the engine's one port. */
 export class ProcessFeatures implements ProcessExtensions {
   private readonly histories = new WeakMap<ManagedProcess, RunHistory>();
-  private readonly readyChecks = new ReadyChecks();
+  private notifyReceiver: NotifyReceiver | null = null;
+  private readonly readyChecks = new ReadyChecks(() => this.receiver());
 
   constructor(
     private readonly log: EventLog,
     private readonly ports: PortAllocator,
     private readonly runtime: () => FeatureRuntime,
     private readonly dependencyWait: (process: ManagedProcess) => string | null,
+    private readonly notifySocket: string,
   ) {}
+
+  /** One NOTIFY_SOCKET for the whole supervisor, bound on the first `ready: notify` spawn. */
+  private receiver(): NotifyReceiver {
+    this.notifyReceiver ??= new NotifyReceiver(this.notifySocket);
+    return this.notifyReceiver;
+  }
+
+  /** Closes the NOTIFY_SOCKET, when one was bound. */
+  close(): void {
+    this.notifyReceiver?.close();
+  }
 
   historyOf(process: ManagedProcess): RunHistory {
     let history = this.histories.get(process);
@@ -30,10 +44,12 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   needsPreparation(process: ManagedProcess): boolean {
-    return process.program.port !== null || process.program.prestart !== null;
+    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify';
   }
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
+    // Bound before the child runs, so that its READY=1 has somewhere to go; a missing addon fails the start with why.
+    if (process.program.ready?.probe.kind === 'notify') this.receiver().open();
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }

@@ -1,0 +1,108 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadReaperAddon } from '../engine/child-reaper.js';
+import { readProcStat } from '../engine/proc-table.js';
+
+interface DatagramAddon {
+  bindDatagram?: (path: string) => number;
+  receiveDatagram?: (fd: number) => { pid: number; message: string } | null;
+  closeFd?: (fd: number) => void;
+}
+
+interface Waiter {
+  readonly pid: number;
+  readonly ready: () => void;
+  /** The last `STATUS=` the process sent, for status and the deadline's message. */
+  status: string | null;
+}
+
+/** How often the socket is read while some process waits for its READY=1. */
+const pollMs = 50;
+/** Ancestors walked to tie a sender (a helper such as systemd-notify) to a waiting process. */
+const maxAncestry = 32;
+
+/** True when `pid` is `ancestor` or one of its descendants, by the parent links of /proc. */
+export function isSelfOrDescendant(pid: number, ancestor: number): boolean {
+  let current = pid;
+  for (let step = 0; step < maxAncestry && current > 1; step += 1) {
+    if (current === ancestor) return true;
+    const stat = readProcStat(current);
+    if (!stat) return false;
+    current = stat.ppid;
+  }
+  return false;
+}
+
+/**
+ * The supervisor's one NOTIFY_SOCKET for its programs' `ready: notify`: a datagram socket
+ * bound by the native addon (Node has no AF_UNIX datagrams), read on a timer only while a
+ * process waits; the kernel's SCM_CREDENTIALS say which process sent each message.
+ */
+export class NotifyReceiver {
+  private fd: number | null = null;
+  private addon: Required<DatagramAddon> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(readonly path: string) {}
+
+  /** Binds the socket once; throws E_NOTIFY_UNAVAILABLE with the reason when the addon cannot. */
+  open(): void {
+    if (this.fd !== null) return;
+    const loaded = loadReaperAddon();
+    const addon = 'addon' in loaded ? (loaded.addon as DatagramAddon) : null;
+    if (!addon?.bindDatagram || !addon.receiveDatagram || !addon.closeFd) {
+      const reason = 'error' in loaded ? loaded.error : 'the addon predates it (run npm install)';
+      throw Object.assign(new Error(`ready: notify needs the native addon to receive on NOTIFY_SOCKET: ${reason}`), { code: 'E_NOTIFY_UNAVAILABLE' });
+    }
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    // A socket file left by a supervisor that died holds the name; nothing listens on it.
+    rmSync(this.path, { force: true });
+    this.fd = addon.bindDatagram(this.path);
+    this.addon = addon as Required<DatagramAddon>;
+  }
+
+  /** Calls ready once the process `pid` (or a descendant) sends READY=1; the returned function cancels. */
+  wait(pid: number, ready: () => void): { cancel: () => void; status: () => string | null } {
+    const waiter: Waiter = { pid, ready, status: null };
+    this.waiters.add(waiter);
+    this.timer ??= setInterval(() => this.drain(), pollMs).unref();
+    return { cancel: () => this.forget(waiter), status: () => waiter.status };
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.waiters.clear();
+    if (this.fd === null || !this.addon) return;
+    this.addon.closeFd(this.fd);
+    this.fd = null;
+    rmSync(this.path, { force: true });
+  }
+
+  private forget(waiter: Waiter): void {
+    this.waiters.delete(waiter);
+    if (this.waiters.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private drain(): void {
+    if (this.fd === null || !this.addon) return;
+    // Bounded per tick so that a flood from a child cannot hold the event loop.
+    for (let count = 0; count < 256; count += 1) {
+      const datagram = this.addon.receiveDatagram(this.fd);
+      if (!datagram) return;
+      const waiter = [...this.waiters].find((candidate) => isSelfOrDescendant(datagram.pid, candidate.pid));
+      if (!waiter) continue;
+      const fields = datagram.message.split('\n');
+      const status = fields.find((field) => field.startsWith('STATUS='));
+      if (status !== undefined) waiter.status = status.slice('STATUS='.length);
+      if (fields.includes('READY=1')) {
+        this.forget(waiter);
+        waiter.ready();
+      }
+    }
+  }
+}
