@@ -4,7 +4,7 @@ import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js'
 import { formatTimestamp } from '../output/format-time.js';
 import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
-import { NotifyReceiver } from './notify-receiver.js';
+import type { NotifyReceiver } from './notify-receiver.js';
 import { ReadyChecks } from './ready-checks.js';
 import { RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
@@ -23,10 +23,17 @@ export class ProcessFeatures implements ProcessExtensions {
     private readonly notifySocket: string,
   ) {}
 
-  /** One NOTIFY_SOCKET for the whole supervisor, bound on the first `ready: notify` spawn. */
+  /** One NOTIFY_SOCKET for the whole supervisor, bound by beforeSpawn of the first `ready: notify` process. */
   private receiver(): NotifyReceiver {
-    this.notifyReceiver ??= new NotifyReceiver(this.notifySocket);
+    if (!this.notifyReceiver) throw new Error('the NOTIFY_SOCKET is opened before a ready: notify spawn');
     return this.notifyReceiver;
+  }
+
+  // Loaded on first use: one module fewer opened at start, where a low descriptor limit is tightest.
+  private async openReceiver(): Promise<void> {
+    const { NotifyReceiver } = await import('./notify-receiver.js');
+    this.notifyReceiver ??= new NotifyReceiver(this.notifySocket);
+    this.notifyReceiver.open();
   }
 
   /** Closes the NOTIFY_SOCKET, when one was bound. */
@@ -49,7 +56,7 @@ export class ProcessFeatures implements ProcessExtensions {
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
     // Bound before the child runs, so that its READY=1 has somewhere to go; a missing addon fails the start with why.
-    if (process.program.ready?.probe.kind === 'notify') this.receiver().open();
+    if (process.program.ready?.probe.kind === 'notify') await this.openReceiver();
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }
