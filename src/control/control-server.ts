@@ -61,13 +61,26 @@ export async function startControlServer(api: SupervisorApi, log: ServerLog, soc
   // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
   const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log);
   const server = socketServer.server;
+  // TCP first: once the socket answers (what taskmasterctl, --daemon and tests wait for), every listener is up.
+  let tcpServer: GuardedServer | null = null;
+  if (http !== null) {
+    try {
+      tcpServer = await startTcpListener(http, dispatch, budget, log);
+    } catch (error) {
+      throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
   // Create the socket with no access for others from its first moment.
   const previousUmask = process.umask(0o177);
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const fail = (error: Error): void => {
+        void tcpServer?.close();
+        reject(error);
+      };
+      server.once('error', fail);
       server.listen(socketPath, () => {
-        server.off('error', reject);
+        server.off('error', fail);
         resolve();
       });
     });
@@ -76,18 +89,8 @@ export async function startControlServer(api: SupervisorApi, log: ServerLog, soc
   }
   await chmod(socketPath, 0o600);
   log.info(`control socket listening on ${socketPath}`);
+  if (http !== null) log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? ' WITHOUT credentials (unsafe_no_auth)' : ' (with credentials)'}`);
   log.info(`control API: open-file limit ${budget.fileLimit}, ${budget.reserve} kept for supervision; at most ${budget.perListener} connections per listener, ${budget.perPeer} per TCP peer`);
-  let tcpServer: GuardedServer | null = null;
-  if (http !== null) {
-    try {
-      tcpServer = await startTcpListener(http, dispatch, budget, log);
-    } catch (error) {
-      await socketServer.close();
-      await unlink(socketPath).catch(() => undefined);
-      throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    log.info(`control API listening on http://${http.host}:${http.port}${http.username === null ? ' WITHOUT credentials (unsafe_no_auth)' : ' (with credentials)'}`);
-  }
   let pidFile: string | null = null;
   return {
     socketPath,

@@ -14,7 +14,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function get(port: number, path: string, auth?: string): Promise<{ status: number; body: string }> {
+/** The UNIX socket answers first and the TCP listener opens right after it: wait for the port, with a deadline. */
+async function get(port: number, path: string, auth?: string): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await getOnce(port, path, auth);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function getOnce(port: number, path: string, auth?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, path, headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} }, (response) => {
       let body = '';
