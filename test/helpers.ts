@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../src/control/api-client.js';
 
@@ -233,4 +234,33 @@ export function killProcessesOfSocketsIn(dir: string): number[] {
     }
   }
   return killed;
+}
+
+/** A TCP port on loopback that was free a moment ago (bound, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Temporary folders whose supervisors' escaped daemons are killed after the file's tests:
+ * a daemon caught mid-setsid can appear a moment after its parent died, so the sweep runs until quiet, bounded.
+ */
+export function sweptTempDirs(): () => Promise<string> {
+  const dirs: string[] = [];
+  after(async () => {
+    for (let sweep = 0, quiet = 0; sweep < 30 && quiet < 3; sweep += 1) {
+      const killed = dirs.flatMap((dir) => killProcessesOfSocketsIn(dir));
+      quiet = killed.length === 0 ? quiet + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+  return async () => {
+    const dir = await makeTempDir();
+    dirs.push(dir);
+    return dir;
+  };
 }

@@ -10,16 +10,7 @@ import { ProcessTimers } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
 import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
-import {
-  initialSnapshot,
-  transition,
-  type Effect,
-  type ProcessEvent,
-  type ProcessSnapshot,
-  type ProcessState,
-  type TimerName,
-  type Transition,
-} from './state-machine.js';
+import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
 
 const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
   start: { type: 'startTimeElapsed' },

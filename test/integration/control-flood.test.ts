@@ -4,18 +4,11 @@ import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { answers, ctl, makeTempDir, taskmasterBin, waitFor } from '../helpers.js';
+import { answers, ctl, makeTempDir, taskmasterBin, waitFor, freePort } from '../helpers.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface FloodSocket {
   readonly openedAtMs: number;

@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lchown, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeTempDir, run, RunningTaskmaster, taskmasterBin, waitFor } from '../helpers.js';
+import { makeTempDir, run, RunningTaskmaster, taskmasterBin, waitFor, freePort } from '../helpers.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** curl run as another local user: the attacker on the same machine. */
 async function curlAs(user: string, args: string[]): Promise<{ status: number; body: string }> {

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { makeTempDir, run, RunningTaskmaster, taskmasterBin } from '../helpers.js';
+import { makeTempDir, run, RunningTaskmaster, taskmasterBin, freePort } from '../helpers.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The UNIX socket answers first and the TCP listener opens right after it: wait for the port, with a deadline. */
 async function get(port: number, path: string, auth?: string): Promise<{ status: number; body: string }> {

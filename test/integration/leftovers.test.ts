@@ -5,23 +5,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { leftoverRecordPath, type LeftoverRecord } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
-import { answers, fixtures, isAlive, makeTempDir, statusOf, taskmasterBin, waitFor, type StatusEntry, killProcessesOfSocketsIn } from '../helpers.js';
+import { answers, fixtures, isAlive, makeTempDir, statusOf, taskmasterBin, waitFor, type StatusEntry, sweptTempDirs } from '../helpers.js';
 
-/** Folders of this file's tests: what their supervisors left running (a daemon that escaped them) is killed at the end. */
-const testDirs: string[] = [];
-async function testDir(): Promise<string> {
-  const dir = await makeTempDir();
-  testDirs.push(dir);
-  return dir;
-}
-after(async () => {
-  // A daemon caught mid-setsid can appear a moment after its parent died: sweep until quiet, for a bounded time.
-  for (let sweep = 0, quiet = 0; sweep < 30 && quiet < 3; sweep += 1) {
-    const killed = testDirs.flatMap((dir) => killProcessesOfSocketsIn(dir));
-    quiet = killed.length === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-});
+const testDir = sweptTempDirs();
 
 /** Every pid a test started or saw, killed at the end should a feature fail. */
 const started = new Set<number>();

@@ -2,17 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { fixtures, makeTempDir, RunningTaskmaster, waitFor } from '../helpers.js';
+import { fixtures, makeTempDir, RunningTaskmaster, waitFor, freePort } from '../helpers.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 type Target = { port: number; auth?: string } | { socketPath: string };
 

@@ -7,23 +7,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { leftoverRecordPath } from '../../src/engine/leftover-record.js';
 import { readProcStat } from '../../src/engine/proc-table.js';
-import { ctl, isAlive, makeTempDir, repoRoot, run, taskmasterBin, waitFor, killProcessesOfSocketsIn } from '../helpers.js';
+import { ctl, isAlive, makeTempDir, repoRoot, run, taskmasterBin, waitFor, sweptTempDirs } from '../helpers.js';
 
-/** Folders of this file's tests: what their supervisors left running (a daemon that escaped them) is killed at the end. */
-const testDirs: string[] = [];
-async function testDir(): Promise<string> {
-  const dir = await makeTempDir();
-  testDirs.push(dir);
-  return dir;
-}
-after(async () => {
-  // A daemon caught mid-setsid can appear a moment after its parent died: sweep until quiet, for a bounded time.
-  for (let sweep = 0, quiet = 0; sweep < 30 && quiet < 3; sweep += 1) {
-    const killed = testDirs.flatMap((dir) => killProcessesOfSocketsIn(dir));
-    quiet = killed.length === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-});
+const testDir = sweptTempDirs();
 
 /** The children of a process, from every thread's list. */
 function childrenOf(pid: number): number[] {

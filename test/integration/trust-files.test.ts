@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { lstat, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { it } from 'node:test';
-import { ctl, makeTempDir, RunningTaskmaster, taskmasterBin, waitFor } from '../helpers.js';
+import { ctl, makeTempDir, RunningTaskmaster, taskmasterBin, waitFor, freePort } from '../helpers.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function status(port: number, auth: string): Promise<number> {
   return new Promise((resolve, reject) => {
