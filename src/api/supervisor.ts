@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ProcessEventMessage } from '../contracts/process-events.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, ProcessHistory, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
@@ -15,6 +15,7 @@ import { runningStates, type ProcessState } from '../engine/state-machine.js';
 import { stopInTiers } from '../engine/stop-in-tiers.js';
 import { colourFor } from '../engine/terminal-colour.js';
 import { OutputFiles } from '../output/output-files.js';
+import { StateFile } from '../output/state-file.js';
 import { DependencyGates } from '../features/dependency-gates.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
@@ -34,6 +35,8 @@ export class Supervisor extends EventEmitter {
   readonly table = new ProcessTable();
   readonly log: EventLog;
   readonly outputs: OutputFiles;
+  /** What is kept across restarts of Taskmaster: `taskmaster-state.json` beside the event log. */
+  readonly state: StateFile;
   private shuttingDown = false;
   private shutdownPromise: Promise<void> | null = null;
   private readonly host: ProcessHost;
@@ -58,6 +61,7 @@ export class Supervisor extends EventEmitter {
   constructor(config: SupervisorConfig, overrides: ConfigOverrides = {}) {
     super();
     this.log = new EventLog(eventLogOptions(config));
+    this.state = new StateFile(join(dirname(config.logFile), 'taskmaster-state.json'), (message) => this.log.warn(message));
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket));
     this.host = {
@@ -92,7 +96,7 @@ export class Supervisor extends EventEmitter {
           this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state });
         },
       },
-      config.logFile,
+      this.state,
     );
     for (const program of config.programs.values()) this.table.set(this.createEntry(program));
     this.gates = new DependencyGates({
@@ -278,6 +282,7 @@ export class Supervisor extends EventEmitter {
     await Promise.all(this.table.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
     this.processFeatures.close();
+    this.state.flush();
     this.log.info('taskmaster stopped');
     // The log stays open for what the front ends still say while they close (the end of a login burst).
     this.emit('shutdown');

@@ -1,4 +1,3 @@
-import { join, dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from '../engine/event-log.js';
@@ -9,6 +8,7 @@ import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { JobScheduler } from './job-scheduler.js';
 import { JobState } from './job-state.js';
 import { Notifier } from './notifier.js';
+import type { StateFile } from '../output/state-file.js';
 
 export interface FeatureHost {
   readonly log: EventLog;
@@ -34,10 +34,10 @@ export class FeatureRuntime {
 
   constructor(
     private readonly host: FeatureHost,
-    logFile: string,
+    state: StateFile,
   ) {
     this.notifier = new Notifier((level, message) => host.log.write(level, message, { event: 'notify' }));
-    this.jobState = new JobState(join(dirname(logFile), 'taskmaster-state.json'));
+    this.jobState = new JobState(state);
   }
 
   private monitorsOf(process: ManagedProcess): Monitors {
