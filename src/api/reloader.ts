@@ -77,6 +77,8 @@ export class Reloader {
     supervisor.autostart(added);
     supervisor.features.syncSchedules([...next.programs.values()]);
     await Promise.all(work);
+    // Only now are the programs that held them stopped: a socket kept by the new config stays open throughout.
+    supervisor.processFeatures.retainSockets(next.programs.values());
     return { ok: true, applied: true, diff, errors: [] };
   }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadReaperAddon } from '../engine/child-reaper.js';
 import { readProcStat } from '../engine/proc-table.js';
+import { nativeCalls } from './native-calls.js';
 
 interface DatagramAddon {
   bindDatagram?: (path: string) => number;
@@ -49,17 +49,12 @@ export class NotifyReceiver {
   /** Binds the socket once; throws E_NOTIFY_UNAVAILABLE with the reason when the addon cannot. */
   open(): void {
     if (this.fd !== null) return;
-    const loaded = loadReaperAddon();
-    const addon = 'addon' in loaded ? (loaded.addon as DatagramAddon) : null;
-    if (!addon?.bindDatagram || !addon.receiveDatagram || !addon.closeFd) {
-      const reason = 'error' in loaded ? loaded.error : 'the addon predates it (run npm install)';
-      throw Object.assign(new Error(`ready: notify needs the native addon to receive on NOTIFY_SOCKET: ${reason}`), { code: 'E_NOTIFY_UNAVAILABLE' });
-    }
+    const addon = nativeCalls<DatagramAddon>('ready: notify', 'E_NOTIFY_UNAVAILABLE', ['bindDatagram', 'receiveDatagram', 'closeFd']);
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     // A socket file left by a supervisor that died holds the name; nothing listens on it.
     rmSync(this.path, { force: true });
     this.fd = addon.bindDatagram(this.path);
-    this.addon = addon as Required<DatagramAddon>;
+    this.addon = addon;
   }
 
   /** Calls ready once the process `pid` (or a descendant) sends READY=1; the returned function cancels. */
