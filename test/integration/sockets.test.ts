@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -100,19 +100,21 @@ programs:
     cmd: "sh -c 'echo pid=$$ LISTEN_PID=$LISTEN_PID LISTEN_FDS=$LISTEN_FDS LISTEN_FDNAMES=$LISTEN_FDNAMES; exec sleep 100'"
     starttime: 0
     sockets: [{ listen: "127.0.0.1:${port}", name: http }, "${unixPath}"]
-  plain: { cmd: "sh -c 'echo LISTEN_FDS=[$LISTEN_FDS] LISTEN_PID=[$LISTEN_PID]; exec sleep 100'", starttime: 0 }
+  # Started once web runs, so the sockets are open when it is spawned.
+  plain: { cmd: "sh -c 'echo LISTEN_FDS=[$LISTEN_FDS] LISTEN_PID=[$LISTEN_PID]; exec sleep 100'", starttime: 0, depends_on: [web] }
 `, dir, { ...process.env, LISTEN_FDS: '1', LISTEN_PID: String(process.pid), LISTEN_FDNAMES: 'inherited' });
     try {
       const web = await tm.waitForState('web', 'RUNNING');
       const plain = await tm.waitForState('plain', 'RUNNING');
       const line = await waitFor(async () => (await tailOf(tm.socket, 'web')).trim(), 'web to print its environment');
       assert.equal(line, `pid=${web.pid} LISTEN_PID=${web.pid} LISTEN_FDS=2 LISTEN_FDNAMES=http:web`);
-      assert.match(readlinkSync(`/proc/${web.pid}/fd/3`), /^socket:/);
-      assert.match(readlinkSync(`/proc/${web.pid}/fd/4`), /^socket:/);
+      const socketLinks = [3, 4].map((fd) => readlinkSync(`/proc/${web.pid}/fd/${fd}`));
+      for (const link of socketLinks) assert.match(link, /^socket:\[\d+\]$/);
       assert.ok(!existsSync(`/proc/${web.pid}/fd/5`), 'web got more than its two sockets');
       // Taskmaster's own LISTEN_* (as if systemd activated it) are not handed down, and its sockets are CLOEXEC.
       await waitFor(async () => (await tailOf(tm.socket, 'plain')).includes('LISTEN_FDS=[] LISTEN_PID=[]'), 'plain to print no LISTEN_*');
-      assert.ok(!existsSync(`/proc/${plain.pid}/fd/3`), `plain inherited ${existsSync(`/proc/${plain.pid}/fd/3`) ? readlinkSync(`/proc/${plain.pid}/fd/3`) : ''}`);
+      const plainLinks = readdirSync(`/proc/${plain.pid}/fd`).map((fd) => readlinkSync(`/proc/${plain.pid}/fd/${fd}`));
+      for (const link of socketLinks) assert.ok(!plainLinks.includes(link), `plain inherited web's ${link}`);
       assert.ok(existsSync(unixPath), 'the UNIX socket is bound');
     } finally {
       await tm.stop();
