@@ -24,12 +24,12 @@ export function parseListenAddress(value: unknown, baseDir: string): Parsed<{ li
     return ok({ listen: path, address: { kind: 'unix', path } });
   }
   const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(value);
+  if (!match && value.split(':').length > 2) return bad(`${expected} (an IPv6 address goes in brackets)`);
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (host === undefined || !Number.isInteger(port) || port < 1 || port > 65_535) return bad(expected);
   const family = isIP(host);
   if (family === 0) return bad(`${expected} (a host name is not resolved: write its address)`);
-  if (family === 6 && match?.[1] === undefined) return bad(`${expected} (an IPv6 address goes in brackets)`);
   return ok({ listen: family === 6 ? `[${host.toLowerCase()}]:${port}` : `${host}:${port}`, address: { kind: 'tcp', host, port } });
 }
 
