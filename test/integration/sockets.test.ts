@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ApiClient } from '../../src/control/api-client.js';
-import { fixtures, freePort, isAlive, makeTempDir, RunningTaskmaster, tailOf, waitFor } from '../helpers.js';
+import { fixtures, freePort, isAlive, makeTempDir, run, RunningTaskmaster, tailOf, taskmasterBin, waitFor } from '../helpers.js';
 
 const server = `${process.execPath} ${join(fixtures, 'socket-server.mjs')}`;
 const restarts = 20;
@@ -173,5 +174,26 @@ programs:
       holder.close();
     }
     assert.ok(isAlive(process.pid));
+  });
+
+  it('exports as .socket units, one per fd name, that systemd-analyze verify accepts', async () => {
+    const dir = await makeTempDir();
+    await writeFile(join(dir, 'taskmaster.yaml'), `
+programs:
+  web: { cmd: "/usr/bin/node server.js", sockets: [{ listen: "127.0.0.1:8080", name: http }, { listen: "[::1]:8080", name: http }, "/run/web api.sock"] }
+  many: { cmd: "/usr/bin/node many.js", numprocs: 2, sockets: ["127.0.0.1:9191"] }
+`);
+    const out = join(dir, 'out');
+    const exported = await run(process.execPath, [taskmasterBin, 'export', 'systemd', join(dir, 'taskmaster.yaml'), '--out', out]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const files = readdirSync(out).sort();
+    assert.deepEqual(files, ['many_00.service', 'many_01.service', 'web-http.socket', 'web-web.socket', 'web.service']);
+    const verify = await run('systemd-analyze', ['verify', ...files.map((file) => join(out, file))], { timeoutMs: 60_000 });
+    assert.equal(verify.code, 0, verify.stderr);
+    assert.equal(verify.stderr.trim(), '', 'systemd-analyze verify complained');
+    const http = await readFile(join(out, 'web-http.socket'), 'utf8');
+    for (const line of ['ListenStream=127.0.0.1:8080', 'ListenStream=[::1]:8080', 'FileDescriptorName=http', 'Backlog=4096', 'Service=web.service']) assert.ok(http.split('\n').includes(line), `web-http.socket lacks ${line}`);
+    assert.match(await readFile(join(out, 'web.service'), 'utf8'), /^Sockets=web-http\.socket web-web\.socket$/m);
+    assert.match(await readFile(join(out, 'many_00.service'), 'utf8'), /^# sockets 127\.0\.0\.1:9191: a systemd socket activates one service/m);
   });
 });
