@@ -53,6 +53,8 @@ export class ManagedProcess {
   port: number | null = null;
   /** The listening sockets a feature holds for its program, passed to each spawn. */
   inheritedSockets: readonly InheritedSocket[] = [];
+  /** Where a `ready: notify` child sends READY=1, when a feature chose a socket its user can reach. */
+  notifySocket: string | null = null;
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -222,6 +224,7 @@ export class ManagedProcess {
       port: this.port,
       supervisorSocket: this.host.socketPath,
       sockets: this.inheritedSockets,
+      notifySocket: this.notifySocket,
     });
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });

@@ -18,6 +18,8 @@ export interface SpawnRequest {
   readonly supervisorSocket: string;
   /** Listening sockets the child gets as fds 3, 4, ... (systemd's socket activation). */
   readonly sockets: readonly InheritedSocket[];
+  /** The NOTIFY_SOCKET of a `ready: notify` child, when not the one beside the supervisor's socket (a user: program's). */
+  readonly notifySocket: string | null;
 }
 
 /** A listening socket the supervisor holds open, and its name in LISTEN_FDNAMES. */
@@ -125,7 +127,7 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
   // Only a `ready: notify` program is told where to notify; others keep what taskmaster itself was given.
-  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = notifySocketPath(request.supervisorSocket);
+  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = request.notifySocket ?? notifySocketPath(request.supervisorSocket);
   else if (!('NOTIFY_SOCKET' in program.env)) delete env['NOTIFY_SOCKET'];
   let user: UserEntry | undefined;
   if (program.user !== null) {

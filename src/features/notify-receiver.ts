@@ -1,6 +1,8 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { readProcStat } from '../engine/proc-table.js';
+import type { UserEntry } from '../engine/user-lookup.js';
 import { nativeCalls } from './native-calls.js';
 
 interface DatagramAddon {
@@ -43,6 +45,8 @@ export class NotifyReceiver {
   private addon: Required<DatagramAddon> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<Waiter>();
+  /** Sockets for programs run as another user, by uid: ours sits in a folder only taskmaster's user may enter. */
+  private readonly userSockets = new Map<number, { fd: number; folder: string; path: string }>();
 
   constructor(readonly path: string) {}
 
@@ -57,6 +61,30 @@ export class NotifyReceiver {
     this.addon = addon;
   }
 
+  /**
+   * The NOTIFY_SOCKET a process running as `user` can send to: ours, or for another user one
+   * bound in a folder of its own (mkdtemp, 0700, chowned to it); senders are still told by their credentials.
+   */
+  pathFor(user: UserEntry | undefined): string {
+    if (!this.addon || this.fd === null) throw new Error('the NOTIFY_SOCKET is opened before it is handed out');
+    if (user === undefined || user.uid === process.geteuid?.()) return this.path;
+    const known = this.userSockets.get(user.uid);
+    if (known) return known.path;
+    const folder = mkdtempSync(join(tmpdir(), 'taskmaster-notify-'));
+    const path = join(folder, 'notify.sock');
+    try {
+      const fd = this.addon.bindDatagram(path);
+      this.userSockets.set(user.uid, { fd, folder, path });
+      chownSync(path, user.uid, user.gid);
+      chownSync(folder, user.uid, user.gid);
+    } catch (error) {
+      this.closeUserSocket(user.uid);
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+    return path;
+  }
+
   /** Calls ready once the process `pid` (or a descendant) sends READY=1; the returned function cancels. */
   wait(pid: number, ready: () => void): { cancel: () => void; status: () => string | null } {
     const waiter: Waiter = { pid, ready, status: null };
@@ -69,10 +97,19 @@ export class NotifyReceiver {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.waiters.clear();
+    for (const uid of [...this.userSockets.keys()]) this.closeUserSocket(uid);
     if (this.fd === null || !this.addon) return;
     this.addon.closeFd(this.fd);
     this.fd = null;
     rmSync(this.path, { force: true });
+  }
+
+  private closeUserSocket(uid: number): void {
+    const socket = this.userSockets.get(uid);
+    if (!socket) return;
+    this.userSockets.delete(uid);
+    this.addon?.closeFd(socket.fd);
+    rmSync(socket.folder, { recursive: true, force: true });
   }
 
   private forget(waiter: Waiter): void {
@@ -85,9 +122,13 @@ export class NotifyReceiver {
 
   private drain(): void {
     if (this.fd === null || !this.addon) return;
+    for (const fd of [this.fd, ...[...this.userSockets.values()].map((socket) => socket.fd)]) this.drainOne(fd);
+  }
+
+  private drainOne(fd: number): void {
     // Bounded per tick so that a flood from a child cannot hold the event loop.
     for (let count = 0; count < 256; count += 1) {
-      const datagram = this.addon.receiveDatagram(this.fd);
+      const datagram = this.addon!.receiveDatagram(fd);
       if (!datagram) return;
       const waiter = [...this.waiters].find((candidate) => isSelfOrDescendant(datagram.pid, candidate.pid));
       if (!waiter) continue;

@@ -1,5 +1,6 @@
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from '../engine/event-log.js';
+import { lookupUser, type UserEntry } from '../engine/user-lookup.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
@@ -10,6 +11,16 @@ import type { NotifyReceiver } from './notify-receiver.js';
 import { ReadyChecks } from './ready-checks.js';
 import { RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
+
+/** The user a program runs as, when it names one that exists; the spawn reports a bad one itself. */
+function userOf(program: ProgramConfig): UserEntry | undefined {
+  if (program.user === null) return undefined;
+  try {
+    return lookupUser(program.user);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The features that plug into each process's life through the engine's one port. */
 export class ProcessFeatures implements ProcessExtensions {
@@ -73,7 +84,10 @@ export class ProcessFeatures implements ProcessExtensions {
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
     // Bound before the child runs, so that its READY=1 has somewhere to go; a missing addon fails the start with why.
-    if (process.program.ready?.probe.kind === 'notify') await this.openReceiver();
+    if (process.program.ready?.probe.kind === 'notify') {
+      await this.openReceiver();
+      process.notifySocket = this.receiver().pathFor(userOf(process.program));
+    }
     if (process.program.sockets.length > 0) process.inheritedSockets = (await this.sockets()).acquire(process.program);
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
