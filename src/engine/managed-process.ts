@@ -51,10 +51,8 @@ export class ManagedProcess {
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   /** The port a feature gave this process, for its environment and `{port}`. */
   port: number | null = null;
-  /** The listening sockets a feature holds for its program, passed to each spawn. */
-  inheritedSockets: readonly InheritedSocket[] = [];
-  /** Where a `ready: notify` child sends READY=1, when a feature chose a socket its user can reach. */
-  notifySocket: string | null = null;
+  /** What features prepared for its spawns: the listening sockets they hold, a NOTIFY_SOCKET its user can reach. */
+  prepared: { sockets: readonly InheritedSocket[]; notifySocket: string | null } = { sockets: [], notifySocket: null };
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -223,8 +221,7 @@ export class ManagedProcess {
       stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
       supervisorSocket: this.host.socketPath,
-      sockets: this.inheritedSockets,
-      notifySocket: this.notifySocket,
+      ...this.prepared,
     });
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });

@@ -86,9 +86,9 @@ export class ProcessFeatures implements ProcessExtensions {
     // Bound before the child runs, so that its READY=1 has somewhere to go; a missing addon fails the start with why.
     if (process.program.ready?.probe.kind === 'notify') {
       await this.openReceiver();
-      process.notifySocket = this.receiver().pathFor(userOf(process.program));
+      process.prepared.notifySocket = this.receiver().pathFor(userOf(process.program));
     }
-    if (process.program.sockets.length > 0) process.inheritedSockets = (await this.sockets()).acquire(process.program);
+    if (process.program.sockets.length > 0) process.prepared.sockets = (await this.sockets()).acquire(process.program);
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }
