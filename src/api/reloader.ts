@@ -43,9 +43,16 @@ export class Reloader {
     return { ok: true, applied: false, diff: diffConfigs(this.config, read.config), errors: [] };
   }
 
-  /** One reload at a time, in the order asked. */
+  /** One reload at a time, in the order asked; 'reload' events mark its start and end (sd_notify RELOADING=1, READY=1). */
   reload(): Promise<ReloadResult> {
-    const run = this.chain.then(() => this.reloadNow());
+    const run = this.chain.then(async () => {
+      this.supervisor.emit('reload', 'start');
+      try {
+        return await this.reloadNow();
+      } finally {
+        this.supervisor.emit('reload', 'end');
+      }
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -77,6 +84,8 @@ export class Reloader {
     supervisor.autostart(added);
     supervisor.features.syncSchedules([...next.programs.values()]);
     await Promise.all(work);
+    // Only now are the programs that held them stopped: a socket kept by the new config stays open throughout.
+    supervisor.processFeatures.retainSockets(next.programs.values());
     return { ok: true, applied: true, diff, errors: [] };
   }
 

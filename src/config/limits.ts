@@ -23,6 +23,10 @@ export const configLimits = {
   maxRetries: 1_000,
   /** |priority|. */
   maxPriority: 999_999,
+  /** `sockets` of one program: each is one descriptor of every child (3, 4, ...). */
+  maxSocketsPerProgram: 64,
+  /** A socket's listen backlog (the kernel caps it at net.core.somaxconn). */
+  maxBacklog: 65_535,
 } as const;
 
 /** The most a Node timer can wait: a longer delay fires after 1 ms instead. */

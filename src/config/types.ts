@@ -143,6 +143,19 @@ export interface NotifyConfig {
   readonly cmd: string | null;
 }
 
+/** Where a socket listens: a numeric IP address and port, or a UNIX socket path. */
+export type ListenAddress = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'unix'; readonly path: string };
+
+/** A socket taskmaster listens on for a program and hands it as LISTEN_FDS (systemd's socket activation). */
+export interface ListenSocketConfig {
+  /** The address as one string (`127.0.0.1:8080`, `[::1]:8080`, an absolute path): what duplicates are found by. */
+  readonly listen: string;
+  readonly address: ListenAddress;
+  /** Its name in LISTEN_FDNAMES. */
+  readonly name: string;
+  readonly backlog: number;
+}
+
 /** The features beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
 export interface ProgramFeatures {
   readonly schedule: ScheduleConfig | null;
@@ -156,4 +169,5 @@ export interface ProgramFeatures {
   readonly poststop: HookConfig | null;
   readonly notify: NotifyConfig | null;
   readonly crashLoop: CrashLoopConfig | null;
+  readonly sockets: readonly ListenSocketConfig[];
 }

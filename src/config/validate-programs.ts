@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { isMap, type Node } from 'yaml';
 import { checkDependencies } from './check-dependencies.js';
+import { checkSockets } from './check-sockets.js';
 import { checkTotals } from './check-totals.js';
 import type { ProgramEntry } from './normalise-program.js';
 import { refinesSchedule } from './program-key.js';
@@ -49,6 +50,7 @@ export function validatePrograms(entries: readonly ProgramEntry[], programsNode:
     byName.set(entry.name, entry);
     if (entry.program) programs.set(entry.name, entry.program);
   }
+  checkSockets(entries, issues);
   for (const problem of checkTotals(programs)) issues.add(programsNode, 'programs', problem);
   for (const problem of checkDependencies(programs)) {
     const entry = byName.get(problem.program);

@@ -9,7 +9,7 @@ import { describeProcess } from './describe-process.js';
 import { ProcessTimers } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
-import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
+import { childEnvironment, spawnChild, spawnFailure, type InheritedSocket } from './spawn-child.js';
 import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
 
 const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
@@ -51,6 +51,8 @@ export class ManagedProcess {
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   /** The port a feature gave this process, for its environment and `{port}`. */
   port: number | null = null;
+  /** What features prepared for its spawns: the listening sockets they hold, a NOTIFY_SOCKET its user can reach. */
+  prepared: { sockets: readonly InheritedSocket[]; notifySocket: string | null } = { sockets: [], notifySocket: null };
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -219,6 +221,7 @@ export class ManagedProcess {
       stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
       supervisorSocket: this.host.socketPath,
+      ...this.prepared,
     });
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });

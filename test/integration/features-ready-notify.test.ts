@@ -22,7 +22,11 @@ programs:
   plain: { cmd: "sh -c 'echo socket=[$NOTIFY_SOCKET]; exec sleep 100'", starttime: 0 }
 `, dir, { ...process.env, NOTIFY_SOCKET: '/nonexistent/taskmaster-parent.sock' });
     try {
-      const starting = await tm.waitForState('helper', 'STARTING');
+      // STARTING without a pid is the wait before the spawn (the socket being bound): the detail comes with the pid.
+      const starting = await waitFor(async () => {
+        const entry = await tm.process('helper');
+        return entry.state === 'STARTING' && entry.pid !== null ? entry : undefined;
+      }, 'helper to be STARTING with a pid');
       assert.match((await tm.process('helper')).description, /no READY=1 on NOTIFY_SOCKET yet/);
       const direct = await tm.waitForState('direct', 'RUNNING');
       const helper = await tm.waitForState('helper', 'RUNNING');
