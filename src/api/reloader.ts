@@ -76,6 +76,8 @@ export class Reloader {
     });
     supervisor.autostart(added);
     supervisor.features.syncSchedules([...next.programs.values()]);
+    supervisor.eventListeners.sync([...next.programs.values()]);
+    for (const name of diff.added) supervisor.eventListeners.groupAdded(name);
     await Promise.all(work);
     return { ok: true, applied: true, diff, errors: [] };
   }
@@ -86,6 +88,7 @@ export class Reloader {
     await this.supervisor.stopAll(entry.processes);
     this.supervisor.releaseProcesses(entry.processes);
     this.supervisor.table.delete(entry);
+    this.supervisor.eventListeners.groupRemoved(name);
   }
 
   /** Spawn settings changed: stop the old processes, then start new ones with the new settings. */

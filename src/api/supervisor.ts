@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
-import type { ProcessEventMessage } from '../contracts/process-events.js';
+import { remoteCommunicationEvent, type ProcessEventMessage, type RemoteCommunicationMessage } from '../contracts/process-events.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, ProcessHistory, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
@@ -16,6 +16,7 @@ import { stopInTiers } from '../engine/stop-in-tiers.js';
 import { colourFor } from '../engine/terminal-colour.js';
 import { OutputFiles } from '../output/output-files.js';
 import { DependencyGates } from '../features/dependency-gates.js';
+import { EventListeners } from '../features/event-listeners/event-listeners.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
@@ -40,6 +41,8 @@ export class Supervisor extends EventEmitter {
   readonly features: FeatureRuntime;
   readonly processFeatures: ProcessFeatures;
   readonly ports = new PortAllocator();
+  /** supervisord's event listener protocol, fed by every state change and the supervisor's own events. */
+  readonly eventListeners: EventListeners;
   /** Called on every state or pid change of a process, before anything else; keeps the leftover record. */
   onProcessChange: ((process: ManagedProcess) => void) | null = null;
   /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
@@ -59,7 +62,8 @@ export class Supervisor extends EventEmitter {
     super();
     this.log = new EventLog(eventLogOptions(config));
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
-    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket));
+    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
+    this.eventListeners = new EventListeners({ log: this.log, processesOf: (name) => this.table.processesOf(name) });
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -74,6 +78,7 @@ export class Supervisor extends EventEmitter {
         this.onProcessChange?.(process);
         this.resources.noteChange(process, previous);
         this.features.onStateChange(process, previous);
+        this.eventListeners.onStateChange(process, previous);
         this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;
@@ -104,6 +109,8 @@ export class Supervisor extends EventEmitter {
       start: (process) => void this.startOne(process),
     });
     this.reloader = new Reloader(this, config, overrides);
+    this.eventListeners.sync([...config.programs.values()]);
+    this.on(remoteCommunicationEvent, (message: RemoteCommunicationMessage) => this.eventListeners.remoteCommunication(message));
   }
 
   get config(): SupervisorConfig {
@@ -128,6 +135,9 @@ export class Supervisor extends EventEmitter {
     if (this.shuttingDown) return;
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
+    // As supervisord: each group is announced, then the supervisor is RUNNING, then programs start.
+    for (const { config } of this.table.ordered()) this.eventListeners.groupAdded(config.name);
+    this.eventListeners.supervisorRunning();
     this.autostart(this.table.ordered());
   }
 
@@ -269,15 +279,19 @@ export class Supervisor extends EventEmitter {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
+    this.eventListeners.supervisorStopping();
     this.gates.cancelAll();
     this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.table.processes().filter((process) => runningStates.includes(process.state));
-    await this.stopAll(running);
+    // Event listeners stop last (supervisord gives them priority -1), so they hear the others stop.
+    await this.stopAll(running.filter((process) => process.program.listener === null));
+    await this.stopAll(running.filter((process) => process.program.listener !== null));
     // Processes that ended by themselves may still have output in their pipes.
     await Promise.all(this.table.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
     this.processFeatures.close();
+    this.eventListeners.close();
     this.log.info('taskmaster stopped');
     // The log stays open for what the front ends still say while they close (the end of a login burst).
     this.emit('shutdown');

@@ -1,3 +1,5 @@
+import type { EventTypeName } from './event-types.js';
+
 export type AutoRestart = 'always' | 'never' | 'unexpected';
 
 /** Where one output stream of a process goes. `auto` is a file per process in the log folder. */
@@ -143,6 +145,12 @@ export interface NotifyConfig {
   readonly cmd: string | null;
 }
 
+/** An event listener (supervisord's protocol on its stdin and stdout): what it subscribes to, and how many events wait for it. */
+export interface ListenerConfig {
+  readonly events: readonly EventTypeName[];
+  readonly bufferSize: number;
+}
+
 /** The features beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
 export interface ProgramFeatures {
   readonly schedule: ScheduleConfig | null;
@@ -156,4 +164,8 @@ export interface ProgramFeatures {
   readonly poststop: HookConfig | null;
   readonly notify: NotifyConfig | null;
   readonly crashLoop: CrashLoopConfig | null;
+  readonly listener: ListenerConfig | null;
+  /** Emit PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR events for what it writes. */
+  readonly stdoutEvents: boolean;
+  readonly stderrEvents: boolean;
 }

@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import type { EventLog } from '../engine/event-log.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
+import type { EventListeners } from './event-listeners/event-listeners.js';
 import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { NotifyReceiver } from './notify-receiver.js';
@@ -21,6 +23,7 @@ export class ProcessFeatures implements ProcessExtensions {
     private readonly runtime: () => FeatureRuntime,
     private readonly dependencyWait: (process: ManagedProcess) => string | null,
     private readonly notifySocket: string,
+    private readonly listeners: () => EventListeners,
   ) {}
 
   /** One NOTIFY_SOCKET for the whole supervisor, bound by beforeSpawn of the first `ready: notify` process. */
@@ -80,6 +83,10 @@ export class ProcessFeatures implements ProcessExtensions {
 
   readyDetail(process: ManagedProcess): string | null {
     return this.readyChecks.detailOf(process);
+  }
+
+  stdoutChannel(process: ManagedProcess): ((stdout: Readable) => void) | null {
+    return this.listeners().stdoutChannel(process);
   }
 
   blockedReason(process: ManagedProcess): string | null {
