@@ -128,6 +128,26 @@ programs:
     assert.match(shellText, /^ver:3\.0 server:supervisor serial:0 pool:shmon poolserial:0 eventname:PROCESS_STATE_EXITED len:\d+\nprocessname:job groupname:job from_state:RUNNING expected:1 pid:\d+\n--\n$/);
   });
 
+  it('tells tries in BACKOFF and STARTING of a program that fails to start, then FATAL', async (t) => {
+    const records = await makeTempDir('tm-events-');
+    const record = join(records, 'mon.jsonl');
+    const tm = await startFor(t, `
+programs:
+  mon: { cmd: "${childutilsListener} ${record}", listener: { events: [PROCESS_STATE] }, starttime: 0 }
+  flaky: { cmd: "sh -c 'exit 1'", autostart: false, starttime: 1s, startretries: 1 }
+`);
+    await waitForDeliveries(record, 'mon to hear itself RUNNING', (all) => all.some((d) => eventName(d) === 'PROCESS_STATE_RUNNING' && about('mon')(d)));
+    await ctl(tm.socket, 'start', 'flaky');
+    const all = await waitForDeliveries(record, 'flaky FATAL', (list) => list.some((d) => eventName(d) === 'PROCESS_STATE_FATAL'));
+    // Taskmaster's machine goes FATAL from the last failed start; supervisord passes through a last BACKOFF first.
+    assert.deepEqual(all.filter(about('flaky')).map((d) => `${eventName(d)} ${d.payload}`), [
+      'PROCESS_STATE_STARTING processname:flaky groupname:flaky from_state:STOPPED tries:0',
+      'PROCESS_STATE_BACKOFF processname:flaky groupname:flaky from_state:STARTING tries:1',
+      'PROCESS_STATE_STARTING processname:flaky groupname:flaky from_state:BACKOFF tries:1',
+      'PROCESS_STATE_FATAL processname:flaky groupname:flaky from_state:STARTING',
+    ]);
+  });
+
   it('discards the oldest events of a full buffer with supervisord\'s log line, and delivers the rest once the listener runs', async (t) => {
     const records = await makeTempDir('tm-events-');
     const record = join(records, 'mon.jsonl');

@@ -102,10 +102,12 @@ export class EventListeners {
 
   /** Every state change: a listener's channel follows its process, and PROCESS_STATE_* events go out. */
   onStateChange(process: ManagedProcess, previous: ProcessState): void {
+    if (process.program.stdoutEvents || process.program.stderrEvents) this.watchOutput(process);
+    if (this.pools.size === 0) return;
     const { state, pid, backoff, exitExpected } = process.snapshot;
     if (pid !== null) this.lastPids.set(process, pid);
-    if (process.program.stdoutEvents || process.program.stderrEvents) this.watchOutput(process);
-    if (this.pools.size === 0 || previous === state) return;
+    // A new pid announced in STARTING is no state change for a listener.
+    if (previous === state) return;
     const channel = this.channels.get(process);
     if (channel && endedStates.includes(state)) {
       this.channels.delete(process);
