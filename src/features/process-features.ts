@@ -3,7 +3,7 @@ import type { EventLog } from '../engine/event-log.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
-import type { EventListeners } from './event-listeners/event-listeners.js';
+import type { EventListenerLoader } from './event-listeners/event-listener-loader.js';
 import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { NotifyReceiver } from './notify-receiver.js';
@@ -23,7 +23,7 @@ export class ProcessFeatures implements ProcessExtensions {
     private readonly runtime: () => FeatureRuntime,
     private readonly dependencyWait: (process: ManagedProcess) => string | null,
     private readonly notifySocket: string,
-    private readonly listeners: () => EventListeners,
+    private readonly listeners: () => EventListenerLoader,
   ) {}
 
   /** One NOTIFY_SOCKET for the whole supervisor, bound by beforeSpawn of the first `ready: notify` process. */
@@ -54,12 +54,14 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   needsPreparation(process: ManagedProcess): boolean {
-    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify';
+    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify' || process.program.listener !== null;
   }
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
     // Bound before the child runs, so that its READY=1 has somewhere to go; a missing addon fails the start with why.
     if (process.program.ready?.probe.kind === 'notify') await this.openReceiver();
+    // A listener's stdout needs the feature that reads its protocol, loaded on first need.
+    if (process.program.listener !== null) await this.listeners().ensure([process.program]);
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }
@@ -86,7 +88,7 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   stdoutChannel(process: ManagedProcess): ((stdout: Readable) => void) | null {
-    return this.listeners().stdoutChannel(process);
+    return this.listeners().current?.stdoutChannel(process) ?? null;
   }
 
   blockedReason(process: ManagedProcess): string | null {

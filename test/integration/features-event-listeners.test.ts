@@ -214,6 +214,26 @@ programs:
     assert.doesNotMatch(text, /fine/);
   });
 
+  it('loads the feature for a first listener added by a reload, which hears its own start and what follows', async (t) => {
+    const records = await makeTempDir('tm-events-');
+    const record = join(records, 'mon.jsonl');
+    const keeper = '  keeper: { cmd: "sleep 1000", starttime: 0 }\n';
+    const tm = await startFor(t, `programs:\n${keeper}`);
+    await tm.waitForState('keeper', 'RUNNING');
+    await tm.rewriteConfig(`programs:\n${keeper}  mon: { cmd: "${childutilsListener} ${record}", listener: { events: [PROCESS_STATE, PROCESS_GROUP] }, starttime: 0 }\n`);
+    assert.equal((await ctl(tm.socket, 'reload')).code, 0);
+    await waitForDeliveries(record, 'mon RUNNING', (list) => list.some((d) => eventName(d) === 'PROCESS_STATE_RUNNING'));
+    assert.equal((await ctl(tm.socket, 'stop', 'keeper')).code, 0);
+    const all = await waitForDeliveries(record, 'keeper STOPPED', (list) => list.some((d) => eventName(d) === 'PROCESS_STATE_STOPPED'));
+    assert.deepEqual(all.map((d) => `${eventName(d)} ${d.payload.replace(/pid:\d+/, 'pid:N')}`.trim()), [
+      'PROCESS_GROUP_ADDED groupname:mon',
+      'PROCESS_STATE_STARTING processname:mon groupname:mon from_state:STOPPED tries:0',
+      'PROCESS_STATE_RUNNING processname:mon groupname:mon from_state:STARTING pid:N',
+      'PROCESS_STATE_STOPPING processname:keeper groupname:keeper from_state:RUNNING pid:N',
+      'PROCESS_STATE_STOPPED processname:keeper groupname:keeper from_state:STOPPING pid:N',
+    ]);
+  });
+
   it('announces groups added and removed by a reload, REMOTE_COMMUNICATION, and SUPERVISOR_STATE_CHANGE_STOPPING before listeners stop', async (t) => {
     const dir = await makeTempDir('tm-events-');
     const record = join(dir, 'mon.jsonl');

@@ -136,7 +136,9 @@ export class EventListeners {
     });
   }
 
-  supervisorRunning(): void {
+  /** As supervisord starts: each group is announced, then the supervisor is RUNNING (before any program starts). */
+  supervisorStarted(groupNames: readonly string[]): void {
+    for (const name of groupNames) this.groupAdded(name);
     this.publish('SUPERVISOR_STATE_CHANGE_RUNNING', () => '');
   }
 
