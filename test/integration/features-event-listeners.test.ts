@@ -10,6 +10,8 @@ import { ctl, fixtures, isAlive, makeTempDir, RunningTaskmaster, tailOf, waitFor
 // Debian's python3, which has supervisor's own childutils (the pyenv python3 on PATH may not).
 const python = '/usr/bin/python3';
 const childutilsListener = `${python} ${fixtures}/childutils-listener.py`;
+// supervisord's own test fixtures, shipped by Debian's supervisor package.
+const supervisorFixtures = '/usr/lib/python3/dist-packages/supervisor/tests/fixtures';
 
 interface Delivery {
   headers: Record<string, string>;
@@ -189,6 +191,42 @@ programs:
     assert.equal(all[0]!.pid, first.pid);
     assert.notEqual(all[1]!.pid, first.pid, 'the resend went to the restarted listener');
     assert.match(all[2]!.payload, new RegExp(`pid:${first.pid}$`));
+  });
+
+  it('runs supervisord\'s own end-to-end listener (tests/fixtures/listener.py, issue 663) on TICK_5, with its protocol in the debug log', async (t) => {
+    const tm = await startFor(t, `
+log_level: debug
+programs:
+  listener: { cmd: "${python} ${supervisorFixtures}/listener.py", listener: { events: [TICK_5] }, startretries: 0, autorestart: never, starttime: 0 }
+`);
+    // Two ticks answered: supervisord's test waits for 'OKREADY' and 'BUSY -> ACKNOWLEDGED' twice.
+    const log = await tm.waitForLog(/(BUSY -> ACKNOWLEDGED[^]*){2}/, 30_000);
+    assert.match(log, /DEBG listener: ACKNOWLEDGED -> READY\n/);
+    assert.match(log, /DEBG listener: READY -> BUSY\n/);
+    assert.match(log, /DEBG 'listener' stdout output:\nRESULT 2\nOK/);
+    // Its stderr (where it echoes each event) is its log, as for any program.
+    assert.match(await tailOf(tm.socket, 'listener', 100, 'stderr'), /ver:3\.0 server:supervisor serial:0 pool:listener poolserial:0 eventname:TICK_5 len:15\nwhen:\d+/);
+  });
+
+  it('lets a one-line sh listener stop the supervisor when a program goes FATAL (supervisord\'s issue 733)', async () => {
+    const dir = await makeTempDir('tm-events-');
+    const tm = await RunningTaskmaster.start(`
+programs:
+  nonexistent: { cmd: "${dir}/nonexistent", starttime: 0, startretries: 0, autorestart: never }
+  fatalexit:
+    cmd: "sh -c 'while true; do printf \\"READY\\\\n\\"; read line; kill -15 $PPID; printf \\"RESULT 2\\\\n\\"; printf \\"OK\\"; done'"
+    listener: { events: [PROCESS_STATE_FATAL] }
+    starttime: 0
+    startretries: 0
+`, dir);
+    try {
+      assert.equal(await waitFor(async () => (tm.child.exitCode !== null ? { code: tm.child.exitCode } : undefined), 'taskmaster to exit on its SIGTERM', 30_000).then((exit) => exit.code), 0);
+      const log = await tm.log();
+      assert.match(log, /gave up: nonexistent entered FATAL state/);
+      assert.match(log, /received SIGTERM indicating exit request/);
+    } finally {
+      await tm.stop();
+    }
   });
 
   it('runs a crashmail-style listener unchanged: an unexpected exit is mailed, an expected one is not', async (t) => {

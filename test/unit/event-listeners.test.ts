@@ -102,7 +102,7 @@ describe('the listener protocol', () => {
     const bad = new ListenerProtocol();
     bad.feed(Buffer.from('READY\n'));
     bad.sent();
-    assert.deepEqual(bad.feed(Buffer.from('RESULT two\nOK')), [{ kind: 'violation', reason: 'bad result line', badResultLine: 'RESULT two' }]);
+    assert.deepEqual(bad.feed(Buffer.from('RESULT two\nOK')), [{ kind: 'violation', from: 'BUSY', reason: 'bad result line', badResultLine: 'RESULT two' }]);
   });
 });
 

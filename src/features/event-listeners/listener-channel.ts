@@ -48,11 +48,14 @@ export class ListenerChannel implements ListenerMember {
     if (!stdin || stdin.destroyed || !stdin.writable) return false;
     stdin.write(envelope(event));
     this.protocol.sent();
+    this.host.log('debug', `${this.name}: READY -> BUSY`);
     this.current = event;
     return true;
   }
 
   private read(chunk: Buffer): void {
+    // supervisord copies a listener's stdout into the main log at debug, protocol bytes and all.
+    this.host.log('debug', `'${this.name}' stdout output:\n${chunk.toString('utf8')}`);
     for (const outcome of this.protocol.feed(chunk)) {
       if (outcome.kind === 'ready') {
         this.host.log('debug', `${this.name}: ACKNOWLEDGED -> READY`);
@@ -60,6 +63,7 @@ export class ListenerChannel implements ListenerMember {
       } else if (outcome.kind === 'result') {
         const event = this.current;
         this.current = null;
+        this.host.log('debug', `${this.name}: BUSY -> ACKNOWLEDGED`);
         if (outcome.body.toString('latin1') === 'OK') {
           this.host.log('debug', `${this.name}: event was processed`);
         } else {
@@ -68,6 +72,7 @@ export class ListenerChannel implements ListenerMember {
         }
       } else {
         if (outcome.badResultLine !== null) this.host.log('warn', `${this.name}: bad result line: '${outcome.badResultLine}'`);
+        this.host.log('debug', `${this.name}: ${outcome.from} -> UNKNOWN`);
         this.host.log('warn', `${this.name}: has entered the UNKNOWN state and will no longer receive events, this usually indicates the process violated the eventlistener protocol (${outcome.reason})`);
         if (this.current) this.host.rebuffer(this.current);
         this.current = null;

@@ -5,7 +5,7 @@ export type ListenerState = 'ACKNOWLEDGED' | 'READY' | 'BUSY' | 'UNKNOWN';
 export type ProtocolOutcome =
   | { readonly kind: 'ready' }
   | { readonly kind: 'result'; readonly body: Buffer }
-  | { readonly kind: 'violation'; readonly reason: string; readonly badResultLine: string | null };
+  | { readonly kind: 'violation'; readonly from: ListenerState; readonly reason: string; readonly badResultLine: string | null };
 
 const readyToken = Buffer.from('READY\n');
 const resultTokenLength = 'RESULT '.length;
@@ -32,10 +32,11 @@ export class ListenerProtocol {
   }
 
   private violate(reason: string, badResultLine: string | null = null): ProtocolOutcome {
+    const from = this.state;
     this.state = 'UNKNOWN';
     this.pending = Buffer.alloc(0);
     this.resultLength = null;
-    return { kind: 'violation', reason, badResultLine };
+    return { kind: 'violation', from, reason, badResultLine };
   }
 
   /** One decision from the bytes so far, or null when more bytes are needed. */
