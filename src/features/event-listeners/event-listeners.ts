@@ -106,6 +106,8 @@ export class EventListeners {
     if (this.pools.size === 0) return;
     const { state, pid, backoff, exitExpected } = process.snapshot;
     if (pid !== null) this.lastPids.set(process, pid);
+    // A new run has no pid until its spawn: a stop before then says 0, not the last run's pid.
+    else if (state === 'STARTING') this.lastPids.delete(process);
     // A new pid announced in STARTING is no state change for a listener.
     if (previous === state) return;
     const channel = this.channels.get(process);
