@@ -66,6 +66,8 @@ export class Reloader {
       return { ok: false, applied: false, diff: null, errors: read.errors };
     }
     const next = read.config;
+    // Loaded before anything changes, so a first listener hears from its first spawn on.
+    await supervisor.eventListeners.ensure(next.programs.values());
     const diff = diffConfigs(this.config, next);
     supervisor.log.info(`reload: ${summarizeDiff(diff)} (applied config ${describeVersion(read.version)})`);
     supervisor.log.reopen(eventLogOptions(next));
@@ -81,6 +83,9 @@ export class Reloader {
       supervisor.table.set(entry);
       return entry;
     });
+    // The pools first, so that an added listener hears its own start and the added programs'.
+    supervisor.eventListeners.current?.sync([...next.programs.values()]);
+    for (const name of diff.added) supervisor.eventListeners.current?.groupAdded(name);
     supervisor.autostart(added);
     supervisor.features.syncSchedules([...next.programs.values()]);
     await Promise.all(work);
@@ -95,6 +100,7 @@ export class Reloader {
     await this.supervisor.stopAll(entry.processes);
     this.supervisor.releaseProcesses(entry.processes);
     this.supervisor.table.delete(entry);
+    this.supervisor.eventListeners.current?.groupRemoved(name);
   }
 
   /** Spawn settings changed: stop the old processes, then start new ones with the new settings. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { dirname, join } from 'node:path';
-import type { ProcessEventMessage } from '../contracts/process-events.js';
+import { remoteCommunicationEvent, type ProcessEventMessage, type RemoteCommunicationMessage } from '../contracts/process-events.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, ProcessHistory, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
@@ -17,6 +17,7 @@ import { colourFor } from '../engine/terminal-colour.js';
 import { OutputFiles } from '../output/output-files.js';
 import { StateFile } from '../output/state-file.js';
 import { DependencyGates } from '../features/dependency-gates.js';
+import { EventListenerLoader } from '../features/event-listeners/event-listener-loader.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
@@ -43,6 +44,9 @@ export class Supervisor extends EventEmitter {
   readonly features: FeatureRuntime;
   readonly processFeatures: ProcessFeatures;
   readonly ports = new PortAllocator();
+  /** supervisord's event listener protocol, fed by every state change and the supervisor's own events; loaded when a config needs it. */
+  readonly eventListeners: EventListenerLoader;
+  private readonly listenersLoaded: Promise<void>;
   /** Called on every state or pid change of a process, before anything else; keeps the leftover record. */
   onProcessChange: ((process: ManagedProcess) => void) | null = null;
   /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
@@ -63,7 +67,8 @@ export class Supervisor extends EventEmitter {
     this.log = new EventLog(eventLogOptions(config));
     this.state = new StateFile(join(dirname(config.logFile), 'taskmaster-state.json'), (message) => this.log.warn(message));
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
-    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket));
+    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
+    this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name) });
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -78,6 +83,7 @@ export class Supervisor extends EventEmitter {
         this.onProcessChange?.(process);
         this.resources.noteChange(process, previous);
         this.features.onStateChange(process, previous);
+        this.eventListeners.current?.onStateChange(process, previous);
         this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;
@@ -108,6 +114,8 @@ export class Supervisor extends EventEmitter {
       start: (process) => void this.startOne(process),
     });
     this.reloader = new Reloader(this, config, overrides);
+    this.listenersLoaded = this.eventListeners.ensure(config.programs.values()).then(() => this.eventListeners.current?.sync([...this.config.programs.values()]));
+    this.on(remoteCommunicationEvent, (message: RemoteCommunicationMessage) => this.eventListeners.current?.remoteCommunication(message));
   }
 
   get config(): SupervisorConfig {
@@ -130,8 +138,11 @@ export class Supervisor extends EventEmitter {
   startAutostart(): void {
     // A SIGTERM during start-up (while leftovers were being stopped) wins: nothing new starts.
     if (this.shuttingDown) return;
+    // No program starts before the listeners can hear it.
+    if (!this.eventListeners.isReadyFor(this.config.programs.values())) return void this.listenersLoaded.then(() => this.startAutostart());
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
+    this.eventListeners.current?.supervisorStarted(this.table.ordered().map(({ config }) => config.name));
     this.autostart(this.table.ordered());
   }
 
@@ -273,16 +284,20 @@ export class Supervisor extends EventEmitter {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
+    this.eventListeners.current?.supervisorStopping();
     this.gates.cancelAll();
     this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.table.processes().filter((process) => runningStates.includes(process.state));
-    await this.stopAll(running);
+    // Event listeners stop last (supervisord gives them priority -1), so they hear the others stop.
+    await this.stopAll(running.filter((process) => process.program.listener === null));
+    await this.stopAll(running.filter((process) => process.program.listener !== null));
     // Processes that ended by themselves may still have output in their pipes.
     await Promise.all(this.table.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
     this.processFeatures.close();
     this.state.flush();
+    this.eventListeners.current?.close();
     this.log.info('taskmaster stopped');
     // The log stays open for what the front ends still say while they close (the end of a login burst).
     this.emit('shutdown');

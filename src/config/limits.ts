@@ -21,6 +21,8 @@ export const configLimits = {
   maxBackups: 1_000,
   /** startretries and healthcheck retries. */
   maxRetries: 1_000,
+  /** Events one listener pool keeps waiting (`listener.buffer_size`). */
+  maxListenerBuffer: 100_000,
   /** |priority|. */
   maxPriority: 999_999,
   /** `sockets` of one program: each is one descriptor of every child (3, 4, ...). */

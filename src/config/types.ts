@@ -1,3 +1,5 @@
+import type { EventTypeName } from './event-types.js';
+
 export type AutoRestart = 'always' | 'never' | 'unexpected';
 
 /** Where one output stream of a process goes. `auto` is a file per process in the log folder. */
@@ -156,6 +158,12 @@ export interface ListenSocketConfig {
   readonly backlog: number;
 }
 
+/** An event listener (supervisord's protocol on its stdin and stdout): what it subscribes to, and how many events wait for it. */
+export interface ListenerConfig {
+  readonly events: readonly EventTypeName[];
+  readonly bufferSize: number;
+}
+
 /** The features beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
 export interface ProgramFeatures {
   readonly schedule: ScheduleConfig | null;
@@ -170,4 +178,8 @@ export interface ProgramFeatures {
   readonly notify: NotifyConfig | null;
   readonly crashLoop: CrashLoopConfig | null;
   readonly sockets: readonly ListenSocketConfig[];
+  readonly listener: ListenerConfig | null;
+  /** Emit PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR events for what it writes. */
+  readonly stdoutEvents: boolean;
+  readonly stderrEvents: boolean;
 }

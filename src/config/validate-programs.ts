@@ -39,6 +39,11 @@ function validateProgram(entry: ProgramEntry, issues: IssueList, source: string)
   }
   if (!entry.fields.has('cmd')) issues.add(entry.nameNode, programPath, 'cmd is required (the command to run)');
   validateSchedule(entry, entry.program, issues);
+  // Merged stderr would break the protocol on the listener's stdout, as supervisord says too.
+  if (entry.program.listener !== null && entry.program.redirectStderr) {
+    const field = entry.fields.get('redirect_stderr')!;
+    issues.add(field.node, field.keyPath, 'cannot be true for a listener: its stdout carries the event listener protocol');
+  }
 }
 
 /** The validate stage: what one value alone cannot tell, within a program and across them. */

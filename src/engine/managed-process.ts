@@ -213,11 +213,13 @@ export class ManagedProcess {
   private spawnNow(): ProcessEvent | null {
     const stdoutOutput = this.output.resolve('stdout');
     const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.output.resolve('stderr');
+    // An event listener's stdout carries its protocol to a feature, not to a file.
+    const stdoutChannel = this.host.extensions.stdoutChannel(this);
     const result = spawnChild({
       program: this.program,
       processName: this.processName,
       configDir: this.host.configDir,
-      stdout: stdoutOutput.kind === 'discard' ? 'ignore' : 'pipe',
+      stdout: stdoutOutput.kind === 'discard' && !stdoutChannel ? 'ignore' : 'pipe',
       stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
       supervisorSocket: this.host.socketPath,
@@ -237,7 +239,8 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
-    this.output.connect(child.stdout, stdoutOutput, 'stdout');
+    if (stdoutChannel && child.stdout) stdoutChannel(child.stdout);
+    else this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { RunRecord } from '../contracts/process-info.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { ProcessSnapshot } from './state-machine.js';
@@ -35,6 +36,8 @@ export interface ProcessExtensions {
   readyDetail(process: ManagedProcess): string | null;
   /** What its start waits for (a dependency), said instead of how the last run ended; null when nothing. */
   blockedReason(process: ManagedProcess): string | null;
+  /** Who reads the child's stdout instead of its output file (an event listener's protocol), or null. */
+  stdoutChannel(process: ManagedProcess): ((stdout: Readable) => void) | null;
   /** What status adds after the engine's own description (health, port, next run...). */
   statusNotes(process: ManagedProcess, nowMs: number): readonly string[];
 }

@@ -1,9 +1,11 @@
 import type { ProgramConfig } from '../config/types.js';
+import type { Readable } from 'node:stream';
 import type { EventLog } from '../engine/event-log.js';
 import { lookupUser, type UserEntry } from '../engine/user-lookup.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
+import type { EventListenerLoader } from './event-listeners/event-listener-loader.js';
 import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { ListenSockets } from './listen-sockets.js';
@@ -35,6 +37,7 @@ export class ProcessFeatures implements ProcessExtensions {
     private readonly runtime: () => FeatureRuntime,
     private readonly dependencyWait: (process: ManagedProcess) => string | null,
     private readonly notifySocket: string,
+    private readonly listeners: () => EventListenerLoader,
   ) {}
 
   /** One NOTIFY_SOCKET for the whole supervisor, bound by beforeSpawn of the first `ready: notify` process. */
@@ -79,7 +82,7 @@ export class ProcessFeatures implements ProcessExtensions {
 
   needsPreparation(process: ManagedProcess): boolean {
     const { program } = process;
-    return program.port !== null || program.prestart !== null || program.ready?.probe.kind === 'notify' || program.sockets.length > 0;
+    return program.port !== null || program.prestart !== null || program.ready?.probe.kind === 'notify' || program.sockets.length > 0 || program.listener !== null;
   }
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
@@ -89,6 +92,8 @@ export class ProcessFeatures implements ProcessExtensions {
       process.prepared.notifySocket = this.receiver().pathFor(userOf(process.program));
     }
     if (process.program.sockets.length > 0) process.prepared.sockets = (await this.sockets()).acquire(process.program);
+    // A listener's stdout needs the feature that reads its protocol, loaded on first need.
+    if (process.program.listener !== null) await this.listeners().ensure([process.program]);
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }
@@ -112,6 +117,10 @@ export class ProcessFeatures implements ProcessExtensions {
 
   readyDetail(process: ManagedProcess): string | null {
     return this.readyChecks.detailOf(process);
+  }
+
+  stdoutChannel(process: ManagedProcess): ((stdout: Readable) => void) | null {
+    return this.listeners().current?.stdoutChannel(process) ?? null;
   }
 
   blockedReason(process: ManagedProcess): string | null {
