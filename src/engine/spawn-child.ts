@@ -9,9 +9,6 @@ export interface SpawnRequest {
   readonly program: ProgramConfig;
   readonly processName: string;
   readonly configDir: string;
-  /** File descriptors or 'ignore'/'pipe' for stdout and stderr. */
-  readonly stdout: 'ignore' | 'pipe';
-  readonly stderr: 'ignore' | 'pipe';
   /** The port given to the process as PORT and in place of `{port}` in its command. */
   readonly port: number | null;
   /** The supervisor's socket, given to the child so that taskmasterctl run by it finds its supervisor. */
@@ -131,7 +128,8 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   if ('reason' in resolved) return { ok: false, transient: false, reason: resolved.reason };
 
   const exec: ExecAs = user === undefined ? { file: resolved.path, args, warning: null } : execAs(user, resolved.path, args);
-  const stdio: StdioOptions = ['pipe', request.stdout, request.stderr];
+  // Always pipes, even for a discarded stream: its last lines say why a run failed.
+  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe'];
   // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
   const previousUmask = program.umask === null ? null : process.umask(program.umask);
   try {

@@ -6,7 +6,7 @@ import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { NotifyReceiver } from './notify-receiver.js';
 import { ReadyChecks } from './ready-checks.js';
-import { RunHistory } from './run-history.js';
+import { keptLinesPerRun, RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
 
 /** The features that plug into each process's life through the engine's one port. */
@@ -44,7 +44,7 @@ export class ProcessFeatures implements ProcessExtensions {
   historyOf(process: ManagedProcess): RunHistory {
     let history = this.histories.get(process);
     if (!history) {
-      history = new RunHistory();
+      history = new RunHistory(this.runtime().runs, () => process.fullName);
       this.histories.set(process, history);
     }
     return history;
@@ -66,7 +66,10 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   afterExit(process: ManagedProcess, run: RunEnd): void {
-    this.historyOf(process).ended(Date.now(), run.exitCode, run.signal, run.result);
+    const history = this.historyOf(process);
+    const ended = history.ended(Date.now(), run.exitCode, run.signal, run.result);
+    // A failed run keeps its last words, read once its pipes have ended.
+    if (ended && (ended.result === 'failure' || ended.result === 'timeout')) void run.output.lastSettled(keptLinesPerRun).then((output) => history.addLines(ended, output.lines));
     runPoststop(process, this.log);
   }
 

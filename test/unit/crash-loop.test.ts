@@ -176,7 +176,7 @@ describe('the ready deadline', () => {
 });
 
 describe('status descriptions of the new waits', () => {
-  const base = { uptimeSeconds: 0, nowMs: 10_000, hasReadyCheck: false, readyDetail: null, blockedReason: null, startedAtMs: 1, stoppedAtMs: 2 };
+  const base = { uptimeSeconds: 0, nowMs: 10_000, hasReadyCheck: false, readyDetail: null, blockedReason: null, startedAtMs: 1, stoppedAtMs: 2, failure: { exitReason: null, lastLines: [], lastLinesStream: null, lastLinesFile: null } };
   it('counts down a crash-loop backoff and a resource retry', () => {
     const snapshot = { ...initialSnapshot('web'), state: 'BACKOFF' as const, backoffKind: 'crash_loop' as const, spawnError: 'crash loop: 6 quick exits' };
     assert.equal(describeProcess({ ...base, snapshot, backoffDueMs: 13_600 }), 'restarting in 4s (crash loop: 6 quick exits)');
