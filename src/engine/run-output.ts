@@ -21,8 +21,9 @@ export class RunOutput {
     private readonly files: Readonly<Record<RunStream, string | null>>,
   ) {}
 
+  /** A chunk read from a pipe; a merged stderr comes here as stdout. */
   push(stream: RunStream, chunk: Buffer): void {
-    this.recent[this.merged ? 'stdout' : stream].push(chunk);
+    this.recent[stream].push(chunk);
   }
 
   /** A pipe of this run; settled() waits for it to end. */
