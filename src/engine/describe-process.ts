@@ -59,5 +59,7 @@ export function describeProcess(input: DescriptionInput): string {
 /** `Exited too quickly (exit status 3; see FILE)`; the spawn error alone when the process never ran. */
 function withEnd(spawnError: string | null, ended: string | null): string {
   if (ended === null) return spawnError ?? '';
-  return spawnError === null ? ended : `${spawnError} (${ended})`;
+  if (spawnError === null) return ended;
+  // A reason that already ends in parentheses (the ready check's last error) is not nested in more.
+  return spawnError.endsWith(')') ? `${spawnError}; ${ended}` : `${spawnError} (${ended})`;
 }

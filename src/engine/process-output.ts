@@ -80,11 +80,12 @@ export class ProcessOutput {
   /** Carries a new run's pipes to where they go; its last lines are kept apart from the previous run's. */
   attach(stdout: Readable | null, stderr: Readable | null): RunOutput {
     const merged = this.owner().program.redirectStderr;
-    this.run = new RunOutput(merged, { stdout: this.path('stdout'), stderr: merged ? null : this.path('stderr') });
+    const run = new RunOutput(merged, { stdout: this.path('stdout'), stderr: merged ? null : this.path('stderr') });
+    this.run = run;
     const stdoutOutput = this.resolve('stdout');
-    this.connect(stdout, stdoutOutput, 'stdout');
-    this.connect(stderr, merged ? stdoutOutput : this.resolve('stderr'), merged ? 'stdout' : 'stderr');
-    return this.run;
+    this.connect(stdout, stdoutOutput, 'stdout', run);
+    this.connect(stderr, merged ? stdoutOutput : this.resolve('stderr'), merged ? 'stdout' : 'stderr', run);
+    return run;
   }
 
   get lastRun(): RunOutput | null {
@@ -106,25 +107,24 @@ export class ProcessOutput {
   }
 
   /** Carries one of the child's pipes to where it goes, for as long as the pipe is open; its last lines are kept in any case. */
-  private connect(source: Readable | null, output: ResolvedOutput, stream: OutputStream): void {
+  private connect(source: Readable | null, output: ResolvedOutput, stream: OutputStream, run: RunOutput): void {
     if (!source) return;
     const { program, fullName } = this.owner();
-    const run = this.run;
     const log = this.host.log;
     if (output.kind === 'discard') {
       // Read only for the last lines and the debug copy: a discarded stream is still what says why a run failed.
       source.on('data', (chunk: Buffer) => {
-        run?.push(stream, chunk);
+        run.push(stream, chunk);
         log.copyOutput(fullName, stream, chunk);
       });
       source.on('error', () => {});
-      run?.track(new Promise((resolve) => source.once('close', resolve)));
+      run.track(new Promise((resolve) => source.once('close', resolve)));
       return;
     }
     const ring = this.rings[stream];
     const onChunk = (chunk: Buffer): void => {
       ring.push(chunk);
-      run?.push(stream, chunk);
+      run.push(stream, chunk);
       log.copyOutput(fullName, stream, chunk);
       for (const listener of this.listeners) listener(stream, chunk);
     };
@@ -137,13 +137,13 @@ export class ProcessOutput {
         decorateLine: (line) => Buffer.concat([prefix, stamp ? stamp(line) : line, line[line.length - 1] === 10 ? Buffer.alloc(0) : Buffer.from('\n')]),
       });
       this.track(done, null);
-      run?.track(done);
+      run.track(done);
       return;
     }
     const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups, mode: output.mode });
     const done = pumpOutput(source, sink, onChunk, { decorateLine: stamp && ((line, startsLine) => (startsLine ? stamp(line) : line)) });
     this.track(done, sink);
-    run?.track(done);
+    run.track(done);
     source.once('close', () => this.host.outputs.release(output.path));
   }
 
