@@ -33,6 +33,23 @@ export function failureOf(snapshot: ProcessSnapshot, run: RunOutput | null): Fai
   return { exitReason: exitReasonOf(snapshot), lastLines: output?.lines ?? [], lastLinesStream: output?.stream ?? null, lastLinesFile: output?.file ?? null };
 }
 
+/** What an alert says of a failure: why, and the last lines of the run that failed (null when none did, e.g. a spawn error). */
+export interface FailureReport {
+  readonly reason: string | null;
+  readonly output: LastOutput | null;
+}
+
+/**
+ * The reason and last lines of the failure a process is in, once that run's pipes have
+ * ended (at most 2 s). Call it from a state change, before an immediate restart begins
+ * the next run: what it reports is taken at the call.
+ */
+export async function failureReportOf(process: { readonly snapshot: ProcessSnapshot; lastOutputSettled(lines?: number): Promise<LastOutput | null> }, lines = failureLineCount): Promise<FailureReport> {
+  const snapshot = process.snapshot;
+  const output = failedByExit(snapshot) ? process.lastOutputSettled(lines) : Promise.resolve(null);
+  return { reason: exitReasonOf(snapshot), output: await output };
+}
+
 /** Where the whole of a stream is, as the event log and status say it. */
 export function whereOutputIs(output: LastOutput): string {
   return output.file === null ? `${output.stream}, not kept in a file` : `${output.stream} in ${output.file}`;
