@@ -41,6 +41,7 @@ programs:
   merged: { cmd: "sh -c 'echo to-stdout; echo to-stderr >&2; exit 2'", redirect_stderr: true, startretries: 0 }
   quiet: { cmd: "sh -c 'echo only-on-stderr >&2; exit 4'", stdout: discard, stderr: discard, startretries: 0 }
   stdoutonly: { cmd: "sh -c 'echo said-on-stdout; exit 5'", stderr: discard, startretries: 0 }
+  manual: { cmd: "sh -c 'echo nope >&2; exit 6'", startretries: 0, autostart: false }
 `, dir);
   });
   after(() => tm.stop());
@@ -70,6 +71,12 @@ programs:
     const said = `INFO last output of broken (exit status 3; stderr in ${stderrFile}):\n    err line 6\n    err line 7\n    err line 8\n`;
     assert.equal(log.split(said).length - 1, 2, 'once after each of the two failed starts');
     assert.match(log, /exited: broken \(exit status 3; not expected\)\n[^\n]* INFO backoff: broken will retry in 1s[^\n]*\n[^\n]* INFO last output of broken/);
+  });
+
+  it('says how the last run ended when a start ends FATAL', async () => {
+    const started = await ctl(tm.socket, 'start', 'manual');
+    assert.equal(started.code, 1);
+    assert.equal(started.stdout, 'manual: ERROR (spawn error: Exited too quickly (exit status 6))\n');
   });
 
   it('keeps each run in history with its end, exit, result and last lines', async () => {
