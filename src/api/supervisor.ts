@@ -8,6 +8,7 @@ import { parseSignal } from '../config/signals.js';
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
 import { TaskmasterError } from '../contracts/errors.js';
 import { EventLog } from '../engine/event-log.js';
+import { exitReasonOf, failedByExit } from '../engine/failure-report.js';
 import { ManagedProcess, type ProcessHost } from '../engine/managed-process.js';
 import { ProcessTable, type ProgramEntry } from '../engine/process-table.js';
 import { notifySocketPath } from '../engine/spawn-child.js';
@@ -190,7 +191,9 @@ export class Supervisor extends EventEmitter {
     }
     const snapshot = await process.waitFor((current) => settledAfterStart.includes(current.state));
     const ok = snapshot.state === 'RUNNING';
-    const message = ok ? 'started' : snapshot.state === 'FATAL' ? `spawn error: ${snapshot.spawnError ?? 'gave up'}` : `ended ${snapshot.state}`;
+    // A start that ended FATAL after runs says how the last one ended: `spawn error: Exited too quickly (exit status 3)`.
+    const ended = failedByExit(snapshot) ? ` (${exitReasonOf(snapshot)})` : '';
+    const message = ok ? 'started' : snapshot.state === 'FATAL' ? `spawn error: ${snapshot.spawnError ?? 'gave up'}${ended}` : `ended ${snapshot.state}`;
     return { name: process.fullName, ok, state: snapshot.state, message };
   }
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { RunRecord } from '../contracts/process-info.js';
 import type { ManagedProcess } from './managed-process.js';
+import type { RunOutput } from './run-output.js';
 import type { ProcessSnapshot } from './state-machine.js';
 
 /** How a run ended, as the history and the poststop hook see it. */
@@ -8,6 +9,8 @@ export interface RunEnd {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly result: RunRecord['result'];
+  /** What the run wrote last; its lastSettled waits for the pipes to end. */
+  readonly output: RunOutput;
 }
 
 /** How the run that just ended counts in the history, from the snapshot after its exit. */

@@ -9,9 +9,6 @@ export interface SpawnRequest {
   readonly program: ProgramConfig;
   readonly processName: string;
   readonly configDir: string;
-  /** File descriptors or 'ignore'/'pipe' for stdout and stderr. */
-  readonly stdout: 'ignore' | 'pipe';
-  readonly stderr: 'ignore' | 'pipe';
   /** The port given to the process as PORT and in place of `{port}` in its command. */
   readonly port: number | null;
   /** The supervisor's socket, given to the child so that taskmasterctl run by it finds its supervisor. */
@@ -160,8 +157,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
 
   const launched = withSockets(env, request.sockets, program, resolved.path, args);
   const exec: ExecAs = user === undefined ? { ...launched, warning: null } : execAs(user, launched.file, launched.args);
+  // Always pipes, even for a discarded stream: its last lines say why a run failed.
   // A socket's fd is CLOEXEC here; passed in stdio, the child gets it dup'ed to 3, 4, ... without that flag.
-  const stdio: StdioOptions = ['pipe', request.stdout, request.stderr, ...request.sockets.map((socket) => socket.fd)];
+  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', ...request.sockets.map((socket) => socket.fd)];
   // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
   const previousUmask = program.umask === null ? null : process.umask(program.umask);
   try {

@@ -9,6 +9,7 @@ import { JobScheduler } from './job-scheduler.js';
 import { JobState } from './job-state.js';
 import { Notifier } from './notifier.js';
 import type { StateFile } from '../output/state-file.js';
+import { RunHistoryStore } from './run-history-store.js';
 
 export interface FeatureHost {
   readonly log: EventLog;
@@ -31,6 +32,8 @@ export class FeatureRuntime {
   private readonly schedulers = new Map<string, JobScheduler>();
   readonly notifier: Notifier;
   private readonly jobState: JobState;
+  /** The ended runs of every process, kept in the state file for `history`. */
+  readonly runs: RunHistoryStore;
 
   constructor(
     private readonly host: FeatureHost,
@@ -38,6 +41,7 @@ export class FeatureRuntime {
   ) {
     this.notifier = new Notifier((level, message) => host.log.write(level, message, { event: 'notify' }));
     this.jobState = new JobState(state);
+    this.runs = new RunHistoryStore(state);
   }
 
   private monitorsOf(process: ManagedProcess): Monitors {

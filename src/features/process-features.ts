@@ -11,7 +11,7 @@ import type { PortAllocator } from './port-allocator.js';
 import type { ListenSockets } from './listen-sockets.js';
 import type { NotifyReceiver } from './notify-receiver.js';
 import { ReadyChecks } from './ready-checks.js';
-import { RunHistory } from './run-history.js';
+import { keptLinesPerRun, RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
 
 /** The user a program runs as, when it names one that exists; the spawn reports a bad one itself. */
@@ -74,7 +74,7 @@ export class ProcessFeatures implements ProcessExtensions {
   historyOf(process: ManagedProcess): RunHistory {
     let history = this.histories.get(process);
     if (!history) {
-      history = new RunHistory();
+      history = new RunHistory(this.runtime().runs, () => process.fullName);
       this.histories.set(process, history);
     }
     return history;
@@ -103,7 +103,10 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   afterExit(process: ManagedProcess, run: RunEnd): void {
-    this.historyOf(process).ended(Date.now(), run.exitCode, run.signal, run.result);
+    const history = this.historyOf(process);
+    const ended = history.ended(Date.now(), run.exitCode, run.signal, run.result);
+    // A failed run keeps its last words, read once its pipes have ended.
+    if (ended && (ended.result === 'failure' || ended.result === 'timeout')) void run.output.lastSettled(keptLinesPerRun).then((output) => history.addLines(ended, output.lines));
     runPoststop(process, this.log);
   }
 

@@ -24,7 +24,7 @@ programs:
       assert.match(status.description, /last run success \(exit 0/);
       const history = await ctl(tm.socket, 'history', 'tick');
       assert.equal(history.code, 0);
-      assert.match(history.stdout, /^tick\n(  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}  success, exit 0, \d+\.\d\ds\n)+/);
+      assert.match(history.stdout, /^tick\n(  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}  to \d\d:\d\d:\d\d,\d{3} +\d+\.\d\ds  exit 0 +success\n)+/);
     } finally {
       await tm.stop();
     }
