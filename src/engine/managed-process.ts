@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
@@ -9,7 +9,10 @@ import { describeProcess } from './describe-process.js';
 import { ProcessTimers } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
-import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
+import type { ChildHandle } from './child-handle.js';
+import { childEnvironment, spawnChild, spawnFailure, type SpawnRequest } from './spawn-child.js';
+import { spawnTerminalChild } from './spawn-terminal.js';
+import { TerminalSession } from './terminal-session.js';
 import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
 
 const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
@@ -38,7 +41,9 @@ export class ManagedProcess {
   program: ProgramConfig;
   readonly index: number;
   private current: ProcessSnapshot;
-  private child: ChildProcess | null = null;
+  private child: ChildHandle | null = null;
+  /** The viewers of the current run of a `tty: true` process. */
+  private terminalSession: TerminalSession | null = null;
   private lastPid: number | null = null;
   private startedAtMs: number | null = null;
   /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
@@ -82,8 +87,13 @@ export class ManagedProcess {
     return this.current.state;
   }
 
-  get stdin(): ChildProcess['stdin'] {
+  get stdin(): Writable | null {
     return this.child?.stdin ?? null;
+  }
+
+  /** The running terminal of a `tty: true` process, for viewers to attach to; null otherwise. */
+  get terminal(): TerminalSession | null {
+    return this.terminalSession;
   }
 
   /** Keeps log lines right after a numprocs change renamed this process. */
@@ -211,7 +221,7 @@ export class ManagedProcess {
   private spawnNow(): ProcessEvent | null {
     const stdoutOutput = this.output.resolve('stdout');
     const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.output.resolve('stderr');
-    const result = spawnChild({
+    const request: SpawnRequest = {
       program: this.program,
       processName: this.processName,
       configDir: this.host.configDir,
@@ -219,10 +229,11 @@ export class ManagedProcess {
       stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
       supervisorSocket: this.host.socketPath,
-    });
+    };
+    const result = this.program.tty ? spawnTerminalChild(request, this.host.extensions.terminalSpawner()) : spawnChild(request);
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
-    const child = result.child;
+    const child: ChildHandle = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => this.dispatch({ type: 'spawnFailed', ...spawnFailure(this.program.argv[0] ?? '', error) }));
@@ -234,10 +245,14 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
+    const session = 'resize' in result.child ? TerminalSession.open(result.child, this.output, stdoutOutput.kind === 'discard') : null;
+    this.terminalSession = session;
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
+      session?.end(`${this.fullName} exited (${signal ?? `exit status ${exitCode}`})`);
+      if (this.terminalSession === session) this.terminalSession = null;
       this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
       this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current) });
     });

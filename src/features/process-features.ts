@@ -1,5 +1,6 @@
 import type { EventLog } from '../engine/event-log.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
+import type { TerminalSpawner } from '../engine/child-handle.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { FeatureRuntime } from './feature-runtime.js';
@@ -14,6 +15,7 @@ export class ProcessFeatures implements ProcessExtensions {
   private readonly histories = new WeakMap<ManagedProcess, RunHistory>();
   private notifyReceiver: NotifyReceiver | null = null;
   private readonly readyChecks = new ReadyChecks(() => this.receiver());
+  private ptySpawner: TerminalSpawner | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -36,6 +38,22 @@ export class ProcessFeatures implements ProcessExtensions {
     this.notifyReceiver.open();
   }
 
+  // The pty library and its addon load with the first `tty: true` spawn; a failure fails that start with why.
+  private async loadPty(): Promise<void> {
+    if (this.ptySpawner) return;
+    const { loadPtySpawner } = await import('./pty-spawner.js');
+    try {
+      this.ptySpawner = loadPtySpawner();
+    } catch (error) {
+      throw new Error(`couldn't load the pty library for tty: true (${(error as Error).message.split('\n')[0]}); reinstall taskmaster's dependencies with npm ci`);
+    }
+  }
+
+  terminalSpawner(): TerminalSpawner {
+    if (!this.ptySpawner) throw new Error('the pty library loads in beforeSpawn of a tty: true process');
+    return this.ptySpawner;
+  }
+
   /** Closes the NOTIFY_SOCKET, when one was bound. */
   close(): void {
     this.notifyReceiver?.close();
@@ -51,12 +69,13 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   needsPreparation(process: ManagedProcess): boolean {
-    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify';
+    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify' || (process.program.tty && this.ptySpawner === null);
   }
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
     // Bound before the child runs, so that its READY=1 has somewhere to go; a missing addon fails the start with why.
     if (process.program.ready?.probe.kind === 'notify') await this.openReceiver();
+    if (process.program.tty) await this.loadPty();
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }
