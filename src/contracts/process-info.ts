@@ -33,4 +33,6 @@ export interface ProcessInfo extends ProcessResources {
   /** Of a scheduled job: when its next tick is due (ms since the epoch). */
   readonly nextRunAt: number | null;
   readonly lastRun: RunRecord | null;
+  /** Runs under a pseudo-terminal (`tty: true`): `fg` attaches a terminal to it. */
+  readonly tty?: boolean;
 }

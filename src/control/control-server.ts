@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { createApiHandler } from './http-routes.js';
+import { createAttachUpgrade } from './attach-route.js';
 
 export interface ControlServer {
   readonly socketPath: string;
@@ -58,14 +59,15 @@ export async function startControlServer(api: SupervisorApi, log: ServerLog, soc
   if (warning) log.warn(warning);
   const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
   const dispatch = createApiHandler(api, () => void api.shutdown());
+  const upgrade = createAttachUpgrade(api);
   // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
-  const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log);
+  const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log, upgrade);
   const server = socketServer.server;
   // TCP first: once the socket answers (what taskmasterctl, --daemon and tests wait for), every listener is up.
   let tcpServer: GuardedServer | null = null;
   if (http !== null) {
     try {
-      tcpServer = await startTcpListener(http, dispatch, budget, log);
+      tcpServer = await startTcpListener(http, dispatch, budget, log, upgrade);
     } catch (error) {
       throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }

@@ -304,6 +304,7 @@ export class ManagedProcess {
       health: null,
       nextRunAt: null,
       lastRun: null,
+      tty: this.program.tty,
     };
   }
 }
