@@ -73,6 +73,11 @@ export function createAttachUpgrade(api: SupervisorApi): UpgradeHandler {
       }
     };
     socket.once('close', () => attachment?.detach());
+    // The viewer's end of the connection is its detach: the socket is half-open, so it is closed from here.
+    socket.once('end', () => {
+      attachment?.detach();
+      socket.end();
+    });
     api.attachTerminal(name, size, viewer).then(
       (attached) => {
         if (socket.destroyed) return attached.detach();
