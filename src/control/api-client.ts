@@ -4,7 +4,6 @@ import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramSumma
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
-import { openAttachment } from './attach-client.js';
 
 interface Call {
   readonly method: 'GET' | 'POST';
@@ -182,7 +181,8 @@ export class ApiClient implements SupervisorApi {
     await this.call({ method: 'POST', path: '/v1/stdin', body: { name, data } });
   }
 
-  attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment> {
+  async attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment> {
+    const { openAttachment } = await import('./attach-client.js');
     return openAttachment(this.socketPath, name, size, viewer);
   }
 }

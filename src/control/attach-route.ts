@@ -4,21 +4,11 @@ import { TaskmasterError } from '../contracts/errors.js';
 import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { isTerminalSize, type TerminalAttachment, type TerminalViewer } from '../contracts/terminal-attach.js';
 import { attachProtocol, encodeFrame, FrameReader, frameJson, type FrameType } from './attach-frames.js';
+import { refuseUpgrade, type UpgradeHandler } from './guarded-server.js';
 import { httpStatusOf } from './http-routes.js';
 
 /** A viewer that lets this much output pile up unread is dropped, never waited for (the program is not held up). */
 const maxPendingBytes = 4 * 1024 * 1024;
-
-/** What an HTTP server's 'upgrade' event carries, once the request guard has admitted it. */
-export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
-
-/** Answers an upgrade request with an ordinary HTTP error, as every other route answers, and closes it. */
-export function refuseUpgrade(socket: Duplex, status: number, error: TaskmasterError, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ code: error.code, message: error.message, details: error.details ?? null });
-  const lines = [`HTTP/1.1 ${status} ${error.code}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
-  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
-}
 
 function refuseWith(socket: Duplex, error: unknown): void {
   const known = error instanceof TaskmasterError ? error : new TaskmasterError('E_INTERNAL', (error as Error)?.message ?? String(error));

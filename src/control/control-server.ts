@@ -3,14 +3,13 @@ import { replaceFileSync } from '../output/replace-file.js';
 import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
 import { connectionBudget, raiseNoFileLimit } from './fd-budget.js';
-import { createGuardedServer, type GuardedServer } from './guarded-server.js';
+import { createGuardedServer, type GuardedServer, type UpgradeHandler } from './guarded-server.js';
 import { checkSocketFolder } from './socket-folder-check.js';
 import { startTcpListener } from './tcp-listener.js';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { createApiHandler } from './http-routes.js';
-import { createAttachUpgrade } from './attach-route.js';
 
 export interface ControlServer {
   readonly socketPath: string;
@@ -59,7 +58,12 @@ export async function startControlServer(api: SupervisorApi, log: ServerLog, soc
   if (warning) log.warn(warning);
   const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
   const dispatch = createApiHandler(api, () => void api.shutdown());
-  const upgrade = createAttachUpgrade(api);
+  // The attach route loads with the first upgrade: a supervisor under a low descriptor limit opens no extra module at start.
+  let attachRoute: Promise<UpgradeHandler> | null = null;
+  const upgrade: UpgradeHandler = (request, socket, head) => {
+    attachRoute ??= import('./attach-route.js').then(({ createAttachUpgrade }) => createAttachUpgrade(api));
+    void attachRoute.then((handle) => handle(request, socket, head), () => socket.destroy());
+  };
   // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
   const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log, upgrade);
   const server = socketServer.server;

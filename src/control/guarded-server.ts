@@ -4,12 +4,22 @@ import { guardConnections, serverTimeouts } from './connection-guard.js';
 import type { ConnectionLimits } from './connection-limiter.js';
 import { createRequestGuard, type GuardLog, type RequestPolicy } from './request-guard.js';
 import { TaskmasterError } from '../contracts/errors.js';
-import { refuseUpgrade, type UpgradeHandler } from './attach-route.js';
 
 export interface GuardedServer {
   readonly server: Server;
   /** Stops accepting, drops every connection (streams included) and logs the open bursts. */
   close(): Promise<void>;
+}
+
+/** What an HTTP server's 'upgrade' event carries, once the request guard has admitted it. */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** Answers an upgrade request with an ordinary HTTP error, as every other route answers, and closes it. */
+export function refuseUpgrade(socket: Duplex, status: number, error: TaskmasterError, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ code: error.code, message: error.message, details: error.details ?? null });
+  const lines = [`HTTP/1.1 ${status} ${error.code}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
 /** An HTTP server whose every connection and request passes the checks of its listener's policy. */

@@ -6,7 +6,6 @@ import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { splitShellWords } from '../config/shell-words.js';
 import { commandNames, findCommand } from './command-table.js';
 import { runCommand, type Terminal } from './commands.js';
-import { openRawTerminal } from './raw-terminal.js';
 
 const historyLimit = 1000;
 const signalNames = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2', 'STOP', 'CONT'];
@@ -115,7 +114,7 @@ function session(api: SupervisorApi, history: string[], colour: boolean, onHisto
       isTTY: process.stdout.isTTY === true,
       colour,
       json: false,
-      rawTerminal: async () => openRawTerminal(process.stdin, process.stdout),
+      rawTerminal: async () => (await import('./raw-terminal.js')).openRawTerminal(process.stdin, process.stdout),
       attach: (onLine) =>
         new Promise<void>((release) => {
           // With piped input already over, nobody could ever detach.

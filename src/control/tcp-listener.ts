@@ -2,10 +2,10 @@ import { networkInterfaces } from 'node:os';
 import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
 import type { ConnectionBudget } from './fd-budget.js';
-import { createGuardedServer, type GuardedServer } from './guarded-server.js';
+import { createGuardedServer, type GuardedServer, type UpgradeHandler } from './guarded-server.js';
 import type { GuardLog } from './request-guard.js';
 import { allowedHostsFor } from './request-checks.js';
-import type { UpgradeHandler } from './attach-route.js';
+
 
 function machineAddresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));

@@ -1,6 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import type { TerminalSize } from '../contracts/terminal-attach.js';
-import type { LaunchPlan } from './spawn-child.js';
+import type { ProcessOutput } from './process-output.js';
+import type { LaunchPlan, SpawnFailure, SpawnRequest } from './spawn-child.js';
+import type { TerminalSession } from './terminal-session.js';
 
 /** What the engine uses of a child, whether Node spawned it on pipes or a terminal spawner did. */
 export interface ChildHandle {
@@ -25,3 +27,13 @@ export interface TerminalChild extends ChildHandle {
  * holds), as session leader with the terminal as its controlling one. Throws when it cannot.
  */
 export type TerminalSpawner = (plan: LaunchPlan, size: TerminalSize) => TerminalChild;
+
+/**
+ * How `tty: true` processes are spawned and watched: handed to the engine through its
+ * extension port once the pty library is loaded, so neither it nor these modules load at start.
+ */
+export interface TerminalStrategy {
+  spawn(request: SpawnRequest): { ok: true; child: TerminalChild; warning: string | null } | SpawnFailure;
+  /** The viewers of one run, fed with what the output pump reads from its terminal. */
+  open(child: TerminalChild, output: ProcessOutput, discarded: boolean): TerminalSession;
+}

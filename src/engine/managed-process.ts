@@ -11,8 +11,7 @@ import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
 import type { ChildHandle } from './child-handle.js';
 import { childEnvironment, spawnChild, spawnFailure, type SpawnRequest } from './spawn-child.js';
-import { spawnTerminalChild } from './spawn-terminal.js';
-import { TerminalSession } from './terminal-session.js';
+import type { TerminalSession } from './terminal-session.js';
 import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
 
 const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
@@ -230,7 +229,8 @@ export class ManagedProcess {
       port: this.port,
       supervisorSocket: this.host.socketPath,
     };
-    const result = this.program.tty ? spawnTerminalChild(request, this.host.extensions.terminalSpawner()) : spawnChild(request);
+    const terminals = this.program.tty ? this.host.extensions.terminals() : null;
+    const result = terminals ? terminals.spawn(request) : spawnChild(request);
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
     const child: ChildHandle = result.child;
@@ -245,7 +245,7 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
-    const session = 'resize' in result.child ? TerminalSession.open(result.child, this.output, stdoutOutput.kind === 'discard') : null;
+    const session = terminals && 'resize' in result.child ? terminals.open(result.child, this.output, stdoutOutput.kind === 'discard') : null;
     this.terminalSession = session;
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');

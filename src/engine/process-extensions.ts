@@ -1,5 +1,5 @@
 import type { RunRecord } from '../contracts/process-info.js';
-import type { TerminalSpawner } from './child-handle.js';
+import type { TerminalStrategy } from './child-handle.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { ProcessSnapshot } from './state-machine.js';
 
@@ -36,8 +36,8 @@ export interface ProcessExtensions {
   readyDetail(process: ManagedProcess): string | null;
   /** What its start waits for (a dependency), said instead of how the last run ended; null when nothing. */
   blockedReason(process: ManagedProcess): string | null;
-  /** Forks `tty: true` programs; ready once beforeSpawn of such a program has resolved (the pty library loads lazily). */
-  terminalSpawner(): TerminalSpawner;
+  /** Spawns and watches `tty: true` programs; ready once beforeSpawn of such a program has resolved (the pty library loads lazily). */
+  terminals(): TerminalStrategy;
   /** What status adds after the engine's own description (health, port, next run...). */
   statusNotes(process: ManagedProcess, nowMs: number): readonly string[];
 }

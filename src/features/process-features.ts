@@ -1,6 +1,6 @@
 import type { EventLog } from '../engine/event-log.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
-import type { TerminalSpawner } from '../engine/child-handle.js';
+import type { TerminalStrategy } from '../engine/child-handle.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { FeatureRuntime } from './feature-runtime.js';
@@ -15,7 +15,7 @@ export class ProcessFeatures implements ProcessExtensions {
   private readonly histories = new WeakMap<ManagedProcess, RunHistory>();
   private notifyReceiver: NotifyReceiver | null = null;
   private readonly readyChecks = new ReadyChecks(() => this.receiver());
-  private ptySpawner: TerminalSpawner | null = null;
+  private ptyStrategy: TerminalStrategy | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -40,18 +40,18 @@ export class ProcessFeatures implements ProcessExtensions {
 
   // The pty library and its addon load with the first `tty: true` spawn; a failure fails that start with why.
   private async loadPty(): Promise<void> {
-    if (this.ptySpawner) return;
-    const { loadPtySpawner } = await import('./pty-spawner.js');
+    if (this.ptyStrategy) return;
+    const { loadPtyStrategy } = await import('./pty-spawner.js');
     try {
-      this.ptySpawner = loadPtySpawner();
+      this.ptyStrategy = loadPtyStrategy();
     } catch (error) {
       throw new Error(`couldn't load the pty library for tty: true (${(error as Error).message.split('\n')[0]}); reinstall taskmaster's dependencies with npm ci`);
     }
   }
 
-  terminalSpawner(): TerminalSpawner {
-    if (!this.ptySpawner) throw new Error('the pty library loads in beforeSpawn of a tty: true process');
-    return this.ptySpawner;
+  terminals(): TerminalStrategy {
+    if (!this.ptyStrategy) throw new Error('the pty library loads in beforeSpawn of a tty: true process');
+    return this.ptyStrategy;
   }
 
   /** Closes the NOTIFY_SOCKET, when one was bound. */
@@ -69,7 +69,7 @@ export class ProcessFeatures implements ProcessExtensions {
   }
 
   needsPreparation(process: ManagedProcess): boolean {
-    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify' || (process.program.tty && this.ptySpawner === null);
+    return process.program.port !== null || process.program.prestart !== null || process.program.ready?.probe.kind === 'notify' || (process.program.tty && this.ptyStrategy === null);
   }
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import type { TerminalSize } from '../contracts/terminal-attach.js';
-import type { TerminalChild, TerminalSpawner } from '../engine/child-handle.js';
+import type { TerminalChild, TerminalSpawner, TerminalStrategy } from '../engine/child-handle.js';
+import { spawnTerminalChild } from '../engine/spawn-terminal.js';
+import { TerminalSession } from '../engine/terminal-session.js';
 import type { LaunchPlan } from '../engine/spawn-child.js';
 
 /** What taskmaster uses of @lydell/node-pty, with `encoding: null` (its typings assume strings). */
@@ -65,13 +67,13 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   return result;
 }
 
-let spawner: TerminalSpawner | null = null;
+let strategy: TerminalStrategy | null = null;
 
 /** Loads the pty library on the first `tty: true` spawn, so a supervisor without one never opens it. */
-export function loadPtySpawner(): TerminalSpawner {
-  if (spawner) return spawner;
+export function loadPtyStrategy(): TerminalStrategy {
+  if (strategy) return strategy;
   const ptyModule = createRequire(import.meta.url)('@lydell/node-pty') as PtyModule;
-  spawner = (plan: LaunchPlan, size: TerminalSize) => {
+  const spawner: TerminalSpawner = (plan: LaunchPlan, size: TerminalSize) => {
     const pty = ptyModule.spawn(plan.file, [...plan.args], {
       name: plan.env['TERM'] ?? 'xterm-256color',
       cols: size.cols,
@@ -82,5 +84,6 @@ export function loadPtySpawner(): TerminalSpawner {
     });
     return new PtyChild(pty);
   };
-  return spawner;
+  strategy = { spawn: (request) => spawnTerminalChild(request, spawner), open: (child, output, discarded) => TerminalSession.open(child, output, discarded) };
+  return strategy;
 }
