@@ -163,7 +163,7 @@ export class LocalApi implements SupervisorApi {
   async attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment> {
     const process = this.single(name);
     if (!process.program.tty) throw new TaskmasterError('E_NOT_A_TERMINAL', `${process.fullName} has no terminal (tty: false): fg shows its output and sends typed lines instead`);
-    const terminal = process.terminal;
+    const terminal = process.snapshot.pid === null ? null : process.terminal;
     if (!terminal) throw new TaskmasterError('E_NOT_RUNNING', `${process.fullName} is not running`);
     return terminal.attach(viewer, size);
   }

@@ -15,6 +15,8 @@ export function attachRawTerminal(api: SupervisorApi, raw: RawTerminal, process:
     let attachment: TerminalAttachment | null = null;
     let done = false;
     let typing: boolean | null = null;
+    // Keys typed while the attach is on its way are sent once it is there, not lost.
+    const early: Buffer[] = [];
     const finish = (text: string): void => {
       if (done) return;
       done = true;
@@ -24,7 +26,10 @@ export function attachRawTerminal(api: SupervisorApi, raw: RawTerminal, process:
     };
     raw.onKeys((bytes) => {
       const { forward, detach } = keys.scan(bytes);
-      if (forward.length > 0) attachment?.input(forward);
+      if (forward.length > 0) {
+        if (attachment) attachment.input(forward);
+        else early.push(forward);
+      }
       if (!detach) return;
       attachment?.detach();
       finish(`detached from ${process.name}; it keeps running`);
@@ -44,8 +49,9 @@ export function attachRawTerminal(api: SupervisorApi, raw: RawTerminal, process:
       })
       .then(
         (attached) => {
-          if (done) attached.detach();
-          else attachment = attached;
+          if (done) return attached.detach();
+          attachment = attached;
+          for (const keys of early.splice(0)) attached.input(keys);
         },
         (error: unknown) => {
           if (done) return;

@@ -4,6 +4,8 @@ import type { ProcessOutput } from './process-output.js';
 import type { LaunchPlan, SpawnFailure, SpawnRequest } from './spawn-child.js';
 import type { TerminalSession } from './terminal-session.js';
 
+export type { TerminalSession };
+
 /** What the engine uses of a child, whether Node spawned it on pipes or a terminal spawner did. */
 export interface ChildHandle {
   readonly pid?: number | undefined;
@@ -35,5 +37,5 @@ export type TerminalSpawner = (plan: LaunchPlan, size: TerminalSize) => Terminal
 export interface TerminalStrategy {
   spawn(request: SpawnRequest): { ok: true; child: TerminalChild; warning: string | null } | SpawnFailure;
   /** The viewers of one run, fed with what the output pump reads from its terminal. */
-  open(child: TerminalChild, output: ProcessOutput, discarded: boolean): TerminalSession;
+  open(child: TerminalChild, output: ProcessOutput, discarded: boolean, name: string): TerminalSession;
 }

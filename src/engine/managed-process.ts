@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from './event-log.js';
@@ -9,9 +8,8 @@ import { describeProcess } from './describe-process.js';
 import { ProcessTimers } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
-import type { ChildHandle } from './child-handle.js';
+import type { ChildHandle, TerminalSession } from './child-handle.js';
 import { childEnvironment, spawnChild, spawnFailure, type SpawnRequest } from './spawn-child.js';
-import type { TerminalSession } from './terminal-session.js';
 import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
 
 const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
@@ -41,8 +39,8 @@ export class ManagedProcess {
   readonly index: number;
   private current: ProcessSnapshot;
   private child: ChildHandle | null = null;
-  /** The viewers of the current run of a `tty: true` process. */
-  private terminalSession: TerminalSession | null = null;
+  /** The viewers of the current run of a `tty: true` process (null on pipes); the session ends with its run. */
+  terminal: TerminalSession | null = null;
   private lastPid: number | null = null;
   private startedAtMs: number | null = null;
   /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
@@ -86,13 +84,8 @@ export class ManagedProcess {
     return this.current.state;
   }
 
-  get stdin(): Writable | null {
+  get stdin(): ChildHandle['stdin'] {
     return this.child?.stdin ?? null;
-  }
-
-  /** The running terminal of a `tty: true` process, for viewers to attach to; null otherwise. */
-  get terminal(): TerminalSession | null {
-    return this.terminalSession;
   }
 
   /** Keeps log lines right after a numprocs change renamed this process. */
@@ -245,14 +238,11 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
-    const session = terminals && 'resize' in result.child ? terminals.open(result.child, this.output, stdoutOutput.kind === 'discard') : null;
-    this.terminalSession = session;
+    this.terminal = terminals && 'resize' in result.child ? terminals.open(result.child, this.output, stdoutOutput.kind === 'discard', this.fullName) : null;
     this.output.connect(child.stdout, stdoutOutput, 'stdout');
     this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
-      session?.end(`${this.fullName} exited (${signal ?? `exit status ${exitCode}`})`);
-      if (this.terminalSession === session) this.terminalSession = null;
       this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
       this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current) });
     });

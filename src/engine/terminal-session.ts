@@ -21,14 +21,18 @@ export class TerminalSession {
 
   constructor(private readonly child: TerminalChild) {}
 
-  /** Viewers see what the output pump reads from the terminal; a discarded terminal is still read, or the program would block. */
-  static open(child: TerminalChild, output: ProcessOutput, discarded: boolean): TerminalSession {
+  /**
+   * The viewers of one run of `name`: they see what the output pump reads from its terminal (a
+   * discarded terminal is still read, or the program would block), and are let go when it exits.
+   */
+  static open(child: TerminalChild, output: ProcessOutput, discarded: boolean, name: string): TerminalSession {
     const session = new TerminalSession(child);
+    const unsubscribe = discarded ? null : output.subscribe((_stream, chunk) => session.output(chunk));
     if (discarded) child.stdout.on('data', (chunk: Buffer) => session.output(chunk));
-    else {
-      const unsubscribe = output.subscribe((_stream, chunk) => session.output(chunk));
-      child.once('exit', unsubscribe);
-    }
+    child.once('exit', (exitCode, signal) => {
+      unsubscribe?.();
+      session.end(`${name} exited (${signal ?? `exit status ${exitCode}`})`);
+    });
     return session;
   }
 

@@ -84,6 +84,6 @@ export function loadPtyStrategy(): TerminalStrategy {
     });
     return new PtyChild(pty);
   };
-  strategy = { spawn: (request) => spawnTerminalChild(request, spawner), open: (child, output, discarded) => TerminalSession.open(child, output, discarded) };
+  strategy = { spawn: (request) => spawnTerminalChild(request, spawner), open: (child, output, discarded, name) => TerminalSession.open(child, output, discarded, name) };
   return strategy;
 }
