@@ -32,7 +32,7 @@ export function createGuardedServer(policy: RequestPolicy, limits: ConnectionLim
   const upgraded = new Set<Duplex>();
   // An upgrade (fg's terminal) passes the same checks; the socket is then the handler's.
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refused = requests.check(request);
+    const refused = requests.check(request, true);
     if (refused) refuseUpgrade(socket, refused.status, refused.error, refused.headers);
     else if (upgrade) {
       upgraded.add(socket);

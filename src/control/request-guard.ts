@@ -28,7 +28,7 @@ export interface Refusal {
 export interface RequestGuard {
   admit(request: IncomingMessage, response: ServerResponse): boolean;
   /** The same checks for a request answered outside a ServerResponse (an upgrade); null when admitted. */
-  check(request: IncomingMessage): Refusal | null;
+  check(request: IncomingMessage, upgrade: boolean): Refusal | null;
   close(): void;
 }
 
@@ -58,7 +58,7 @@ export function createRequestGuard(policy: RequestPolicy, log: GuardLog, throttl
     (report) => log.warn(`control API: refused ${report.count} requests with a foreign Host or Origin from ${report.key} on ${where} in ${seconds(report)} s`),
   );
   const refusal = (status: number, error: TaskmasterError, headers: Record<string, string> = {}): Refusal => ({ status, error, headers });
-  const check = (request: IncomingMessage): Refusal | null => {
+  const check = (request: IncomingMessage, upgrade: boolean): Refusal | null => {
     const peer = request.socket.remoteAddress ?? 'local';
     const hostError = checkHost(request.headers.host, policy.allowedHosts);
     if (hostError) {
@@ -82,19 +82,19 @@ export function createRequestGuard(policy: RequestPolicy, log: GuardLog, throttl
       throttle.recordSuccess(peer);
     }
     // An upgrade is a GET that can type into a program: it is checked for its origin as a state change is.
-    const method = request.headers.upgrade === undefined ? request.method : 'UPGRADE';
+    const method = upgrade ? 'UPGRADE' : request.method;
     const originError = checkOrigin(method, request.headers, policy.allowedHosts);
     if (originError) {
       foreign.note(peer);
       return refusal(403, originError);
     }
-    const typeError = request.headers.upgrade === undefined ? checkContentType(request.method, request.headers) : null;
+    const typeError = upgrade ? null : checkContentType(request.method, request.headers);
     if (typeError) return refusal(415, typeError);
     return null;
   };
   return {
     admit(request, response) {
-      const refused = check(request);
+      const refused = check(request, false);
       if (refused) refuse(response, refused.status, refused.error, refused.headers);
       return refused === null;
     },

@@ -11,13 +11,13 @@ import { fixtures, freePort, isAlive, makeTempDir, run, RunningTaskmaster, tailO
 import { createSystemUser } from '../system-user.js';
 
 /** An attach over the TCP listener, by hand: the upgrade response, or the refusal. */
-function upgradeOnTcp(port: number, name: string, authorization?: string): Promise<{ refused: IncomingMessage } | { socket: Duplex; head: Buffer }> {
+function upgradeOnTcp(port: number, name: string, authorization?: string, extraHeaders: Record<string, string> = {}): Promise<{ refused: IncomingMessage } | { socket: Duplex; head: Buffer }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({
       host: '127.0.0.1',
       port,
       path: `/v1/attach?name=${name}&cols=90&rows=20`,
-      headers: { connection: 'Upgrade', upgrade: 'taskmaster-attach', ...(authorization ? { authorization } : {}) },
+      headers: { connection: 'Upgrade', upgrade: 'taskmaster-attach', ...(authorization ? { authorization } : {}), ...extraHeaders },
     });
     request.on('upgrade', (_response, socket, head) => resolve({ socket, head }));
     request.on('response', (refused) => resolve({ refused }));
@@ -93,7 +93,7 @@ programs:
     assert.equal(exits.exitCode, 3);
   });
 
-  it('is the only kind fg attaches a terminal to, and the TCP listener asks for credentials before attaching', async (t) => {
+  it('is the only kind fg attaches a terminal to, and the TCP listener asks for credentials and a same-site origin before attaching', async (t) => {
     const port = await freePort();
     const password = `pw-${randomBytes(4).toString('hex')}`;
     const tm = await RunningTaskmaster.startFor(t, `
@@ -112,7 +112,14 @@ programs:
     assert.equal(refused.refused.statusCode, 401);
     refused.refused.resume();
 
-    const attached = await upgradeOnTcp(port, 'repl', `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`);
+    const authorization = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+    // A page on another site must not type into a program, even with the credentials cached by the browser.
+    const foreign = await upgradeOnTcp(port, 'repl', authorization, { origin: 'http://evil.example' });
+    assert.ok('refused' in foreign);
+    assert.equal(foreign.refused.statusCode, 403);
+    foreign.refused.resume();
+
+    const attached = await upgradeOnTcp(port, 'repl', authorization);
     assert.ok('socket' in attached);
     const reader = new FrameReader();
     let screen = '';
