@@ -17,6 +17,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_NO_SUCH_PROCESS: 404,
   E_NOT_FOUND: 404,
   E_NOT_RUNNING: 409,
+  E_ALREADY_ADDED: 409,
+  E_STILL_RUNNING: 409,
   E_TOO_LARGE: 413,
   E_STDIN_FULL: 429,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
@@ -137,6 +139,25 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
     ['POST /v1/reload', json(async () => api.reload())],
     ['GET /v1/reread', json(async () => api.reread())],
     ['POST /v1/clear', json(async (body) => ({ results: await api.clear(namesFrom(body)[0]!) }))],
+    ['GET /v1/log-range', json(async (_body, url) => {
+      const [start, length] = ['start', 'length'].map((key) => Number(url.searchParams.get(key) ?? '0'));
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || length! < 0) throw new TaskmasterError('E_BAD_REQUEST', 'start and length must be whole numbers, length not negative');
+      return api.readLogRange(sourceFrom(url), start!, length!);
+    })],
+    ['POST /v1/stage', json(async () => api.stageConfig())],
+    ['POST /v1/add', json(async (body) => {
+      await api.addProgram(namesFrom(body)[0]!);
+      return { ok: true };
+    })],
+    ['POST /v1/remove', json(async (body) => {
+      await api.removeProgram(namesFrom(body)[0]!);
+      return { ok: true };
+    })],
+    ['POST /v1/remote-event', json(async (body) => {
+      if (typeof body['type'] !== 'string' || typeof body['data'] !== 'string') throw new TaskmasterError('E_BAD_REQUEST', 'type and data are required');
+      await api.sendRemoteCommEvent(body['type'], body['data']);
+      return { ok: true };
+    })],
     ['POST /v1/stdin', json(async (body) => {
       if (typeof body['name'] !== 'string' || typeof body['data'] !== 'string') throw new TaskmasterError('E_BAD_REQUEST', 'name and data are required');
       await api.writeStdin(body['name'], body['data']);
