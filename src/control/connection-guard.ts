@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'nod
 import type { Socket } from 'node:net';
 import { BurstCounter } from './burst-counter.js';
 import { ConnectionLimiter, type ConnectionLimits } from './connection-limiter.js';
+import { idleMsOf } from './keep-alive.js';
 import type { GuardLog } from './request-guard.js';
 
 /** A connection with no request in progress is closed after this long (slowloris included: the timer runs until the headers are complete). */
@@ -38,7 +39,7 @@ export function guardConnections(server: Server, listenerName: string, limits: C
     (report) => log.warn(`control API: refused ${report.count} connections from ${report.key} on ${listenerName} in ${((report.endedAtMs - report.startedAtMs) / 1000).toFixed(1)} s (connection limit)`),
   );
   const armIdle = (socket: Socket, state: ConnectionState): void => {
-    state.idleTimer = setTimeout(() => socket.destroy(), idleMs);
+    state.idleTimer = setTimeout(() => socket.destroy(), idleMsOf(socket, idleMs));
     state.idleTimer.unref();
   };
   const disarmIdle = (state: ConnectionState): void => {

@@ -2,11 +2,12 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import { formatMetrics, metricsContentType } from './format-metrics.js';
+import { stream } from './stream-response.js';
 import { webAssetRoutes } from './web-assets.js';
+import { logtailSource, serveLogtail } from './xmlrpc/logtail-route.js';
+import { createRpcRoute } from './xmlrpc/rpc-route.js';
 
 export const maxBodyBytes = 1024 * 1024;
-/** A streaming client that lets this much pile up unread is dropped, never waited for. */
-const maxPendingBytes = 4 * 1024 * 1024;
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_BAD_REQUEST: 400,
@@ -78,31 +79,6 @@ function sourceFrom(url: URL): LogSource {
   return { kind: 'process', name, stream };
 }
 
-/** Streams until the client leaves or falls too far behind. */
-async function stream(request: IncomingMessage, response: ServerResponse, contentType: string, run: (write: (text: string) => void, signal: AbortSignal) => Promise<void>): Promise<void> {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  request.on('close', stop);
-  response.on('close', stop);
-  response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
-  response.flushHeaders();
-  const write = (text: string): void => {
-    if (controller.signal.aborted) return;
-    if (response.writableLength > maxPendingBytes) {
-      response.destroy();
-      stop();
-      return;
-    }
-    response.write(text);
-  };
-  try {
-    await run(write, controller.signal);
-  } finally {
-    request.off('close', stop);
-    if (!response.destroyed) response.end();
-  }
-}
-
 type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
 
 /** Every route of the control API; see docs/api.md. */
@@ -113,6 +89,7 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
   };
   return new Map<string, Handler>([
     ...webAssetRoutes(),
+    ['POST /RPC2', createRpcRoute(api, onShutdownRequested)],
     ['GET /v1/version', json(async () => ({ version: await api.version() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
@@ -197,6 +174,12 @@ export function createApiHandler(api: SupervisorApi, onShutdownRequested: () => 
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(`${request.method} ${url.pathname}`);
+    // supervisord's tail routes carry the process name in the path.
+    const logtail = request.method === 'GET' && !handler ? logtailSource(request.url ?? '/') : null;
+    if (logtail) {
+      serveLogtail(api, logtail, request, response).catch((error: unknown) => sendError(response, error));
+      return;
+    }
     if (!handler) {
       sendError(response, new TaskmasterError('E_NOT_FOUND', `no route ${request.method} ${url.pathname}`));
       return;

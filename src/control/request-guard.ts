@@ -81,7 +81,7 @@ export function createRequestGuard(policy: RequestPolicy, log: GuardLog, throttl
         refuse(response, 403, originError);
         return false;
       }
-      const typeError = checkContentType(request.method, request.headers);
+      const typeError = checkContentType(request.method, request.headers, request.url);
       if (typeError) {
         refuse(response, 415, typeError);
         return false;
