@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isAlive, run, RunningTaskmaster, waitFor, type CommandResult } from '../helpers.js';
-
-/** Debian's supervisor package; .ci/run installs it. */
-export const supervisorctlBin = '/usr/bin/supervisorctl';
-
-export function supervisorctl(socket: string, ...args: string[]): Promise<CommandResult> {
-  return run(supervisorctlBin, ['-s', `unix://${socket}`, ...args], { timeoutMs: 60_000 });
-}
+import { isAlive, run, RunningTaskmaster, waitFor } from '../helpers.js';
+import { supervisorctl, supervisorctlBin } from '../supervisorctl.js';
 
 const pidOf = async (socket: string, name: string): Promise<number> => Number((await supervisorctl(socket, 'pid', name)).stdout.trim());
 
