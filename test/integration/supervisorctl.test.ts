@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAlive, run, RunningTaskmaster, waitFor } from '../helpers.js';
@@ -208,5 +209,18 @@ sys.stdout.write(out)
     const after = await supervisorctl(tm.socket, 'status');
     assert.equal(after.code, 4);
     assert.match(after.stdout, new RegExp(`unix://${join(tm.dir, 'tm.sock')} no such file`));
+  });
+
+  it('reads a raw UTF-8 name in the request line of /logtail (as tail -f and fg send it) instead of refusing the request', async (t) => {
+    const tm = await RunningTaskmaster.startFor(t, config);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(tm.socket, () => socket.end(Buffer.concat([Buffer.from('GET /logtail/'), Buffer.from('wéb_öäü', 'utf8'), Buffer.from('/stdout HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')])));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.match(reply, /^HTTP\/1\.1 404 /);
+    assert.match(reply, /wéb_öäü/);
   });
 });
