@@ -133,6 +133,17 @@ print(json.dumps({
     assert.equal(answers['maxBytes'], 2 ** 31 - 1);
   });
 
+  it('keeps one client connection working across a pause longer than the keep-alive and idle timeouts', async (t) => {
+    const tm = await RunningTaskmaster.startFor(t, 'programs: {}\n');
+    // SupervisorTransport keeps its connection and never retries one the server closed (fg, update and scripts reuse it).
+    const answers = await python<unknown[]>(unix(tm), `import time
+first = proxy.supervisor.getPID()
+connection = transport.connection
+time.sleep(12)
+print(json.dumps([first, proxy.supervisor.getPID(), transport.connection is connection]))`);
+    assert.deepEqual(answers, [tm.child.pid, tm.child.pid, true]);
+  });
+
   it('writes to a process stdin and refuses it for a stopped one', async (t) => {
     const tm = await RunningTaskmaster.startFor(t, `
 programs:
