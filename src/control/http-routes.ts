@@ -2,10 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import { formatMetrics, metricsContentType } from './format-metrics.js';
-import { stream } from './stream-response.js';
 import { webAssetRoutes } from './web-assets.js';
-import { logtailSource, serveLogtail } from './xmlrpc/logtail-route.js';
-import { createRpcRoute } from './xmlrpc/rpc-route.js';
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -79,7 +76,44 @@ function sourceFrom(url: URL): LogSource {
   return { kind: 'process', name, stream };
 }
 
+/** A streaming client that lets this much pile up unread is dropped, never waited for. */
+const maxPendingBytes = 4 * 1024 * 1024;
+
+/** Streams until the client leaves or falls too far behind. */
+export async function stream(request: IncomingMessage, response: ServerResponse, contentType: string | Record<string, string>, run: (write: (text: string) => void, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  request.on('close', stop);
+  response.on('close', stop);
+  response.writeHead(200, typeof contentType === 'string' ? { 'content-type': contentType, 'cache-control': 'no-cache' } : contentType);
+  response.flushHeaders();
+  const write = (text: string): void => {
+    if (controller.signal.aborted) return;
+    if (response.writableLength > maxPendingBytes) {
+      response.destroy();
+      stop();
+      return;
+    }
+    response.write(text);
+  };
+  try {
+    await run(write, controller.signal);
+  } finally {
+    request.off('close', stop);
+    if (!response.destroyed) response.end();
+  }
+}
+
+
 type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
+
+/** Made on first use: the XML-RPC modules load only for a supervisorctl, so start-up opens no extra file (nofile 64). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => (made ??= make());
+}
+
+const isLogtailPath = (url: string): boolean => url.startsWith('/logtail/') || url.split('?')[0] === '/mainlogtail';
 
 /** Every route of the control API; see docs/api.md. */
 export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void): Map<string, Handler> {
@@ -87,9 +121,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
     const body = request.method === 'POST' ? await readBody(request) : {};
     sendJson(response, 200, await produce(body, url));
   };
+  const rpc = once(async () => (await import('./xmlrpc/rpc-route.js')).createRpcRoute(api, onShutdownRequested));
   return new Map<string, Handler>([
     ...webAssetRoutes(),
-    ['POST /RPC2', createRpcRoute(api, onShutdownRequested)],
+    ['POST /RPC2', async (request, response) => (await rpc())(request, response)],
     ['GET /v1/version', json(async () => ({ version: await api.version() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
@@ -168,6 +203,13 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
   ]);
 }
 
+async function serveLogtailPath(api: SupervisorApi, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { logtailSource, serveLogtail } = await import('./xmlrpc/logtail-route.js');
+  const source = logtailSource(request.url ?? '/');
+  if (!source) throw new TaskmasterError('E_NOT_FOUND', `no route GET ${request.url}`);
+  await serveLogtail(api, source, request, response, stream);
+}
+
 /** The whole API as one request listener: what the servers listen with, and what a test calls in-process. */
 export function createApiHandler(api: SupervisorApi, onShutdownRequested: () => void): RequestListener {
   const routes = createRoutes(api, onShutdownRequested);
@@ -175,9 +217,8 @@ export function createApiHandler(api: SupervisorApi, onShutdownRequested: () => 
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(`${request.method} ${url.pathname}`);
     // supervisord's tail routes carry the process name in the path.
-    const logtail = request.method === 'GET' && !handler ? logtailSource(request.url ?? '/') : null;
-    if (logtail) {
-      serveLogtail(api, logtail, request, response).catch((error: unknown) => sendError(response, error));
+    if (request.method === 'GET' && !handler && isLogtailPath(request.url ?? '/')) {
+      serveLogtailPath(api, request, response).catch((error: unknown) => sendError(response, error));
       return;
     }
     if (!handler) {

@@ -202,7 +202,7 @@ programs:
   it('reads a raw UTF-8 name in the request line of /logtail (as tail -f and fg send it) instead of refusing the request', async (t) => {
     const tm = await RunningTaskmaster.startFor(t, config);
     const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(tm.socket, () => socket.end(Buffer.concat([Buffer.from('GET /logtail/'), Buffer.from('wéb_öäü', 'utf8'), Buffer.from('/stdout HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')])));
+      const socket = connect(tm.socket, () => socket.write(Buffer.concat([Buffer.from('GET /logtail/'), Buffer.from('wéb_öäü', 'utf8'), Buffer.from('/stdout HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')])));
       let text = '';
       socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       socket.on('end', () => resolve(text));

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TaskmasterError } from '../../contracts/errors.js';
 import type { LogSource, SupervisorApi } from '../../contracts/supervisor-api.js';
-import { stream } from '../stream-response.js';
 
 /** What a tail -f shows first, as supervisord's tail_f_producer: the last KiB. */
 export const logtailHeadBytes = 1024;
@@ -28,7 +27,10 @@ export function logtailSource(rawUrl: string): LogSource | null {
 }
 
 /** GET /logtail/NAME[/stderr] and /mainlogtail: the last KiB, then everything written after, until the client leaves. */
-export async function serveLogtail(api: SupervisorApi, source: LogSource, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** How http-routes streams a response (passed in, so this module loads only when a tail is asked for). */
+export type StreamResponse = (request: IncomingMessage, response: ServerResponse, headers: Record<string, string>, run: (write: (text: string) => void, signal: AbortSignal) => Promise<void>) => Promise<void>;
+
+export async function serveLogtail(api: SupervisorApi, source: LogSource, request: IncomingMessage, response: ServerResponse, stream: StreamResponse): Promise<void> {
   // Refused before the 200 goes out: an unknown process, or a stream that is not kept (supervisord answers 404).
   try {
     await api.tail(source, 0);

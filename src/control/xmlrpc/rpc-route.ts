@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SupervisorApi } from '../../contracts/supervisor-api.js';
 import { TaskmasterError } from '../../contracts/errors.js';
-import { keepConnectionOpen } from '../keep-alive.js';
+import { keepConnectionOpen } from '../connection-guard.js';
 import type { DaemonControl, DaemonMood } from './daemon-methods.js';
 import { createDispatcher } from './rpc-dispatcher.js';
 import { restartEverything } from './restart-everything.js';
