@@ -4,8 +4,7 @@ import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-type
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, LogRange, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
-import { readRange } from '../output/read-range.js';
-import { readLastLines } from '../output/read-tail.js';
+import { readLastLines, readRange } from '../output/read-tail.js';
 import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
 import type { Supervisor } from './supervisor.js';
