@@ -1,11 +1,11 @@
 import { TaskmasterError } from '../contracts/errors.js';
-import type { ProcessEventMessage, SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
+import { remoteCommunicationEvent, type ProcessEventMessage, type RemoteCommunicationMessage, type SupervisorEvent, type WatchOptions } from '../contracts/process-events.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
-import type { ActionResult, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { ActionResult, LogRange, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
-import { readLastLines } from '../output/read-tail.js';
+import { readLastLines, readRange } from '../output/read-tail.js';
 import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
 import type { Supervisor } from './supervisor.js';
@@ -101,6 +101,31 @@ export class LocalApi implements SupervisorApi {
     const path = process.output.path(source.stream);
     // Streams without a file (inherit) are read from the in-memory ring.
     return path === null ? process.output.recent(source.stream, lines) : (await readLastLines(path, lines)).text;
+  }
+
+  async readLogRange(source: LogSource, start: number, lengthBytes: number): Promise<LogRange> {
+    const path = source.kind === 'events' ? this.supervisor.log.file : this.capturedProcess(source).output.path(source.stream);
+    const range = path === null ? null : await readRange(path, start, lengthBytes);
+    if (range === null) throw new TaskmasterError('E_NOT_FOUND', `${source.kind === 'events' ? 'the event log' : `${source.name} ${source.stream}`} has no log file${path === null ? '' : ` (${path})`}`, { path });
+    // Invalid UTF-8 becomes U+FFFD: a log is shown, never refused.
+    return { text: range.bytes.toString('utf8'), start: range.start, sizeBytes: range.size };
+  }
+
+  stageConfig(): Promise<ReloadResult> {
+    return this.supervisor.stageConfig();
+  }
+
+  addProgram(name: string): Promise<void> {
+    return this.supervisor.addProgram(name);
+  }
+
+  removeProgram(name: string): Promise<void> {
+    return this.supervisor.removeProgram(name);
+  }
+
+  async sendRemoteCommEvent(eventType: string, data: string): Promise<void> {
+    const message: RemoteCommunicationMessage = { type: 'remote_communication', eventType, data };
+    this.supervisor.emit(remoteCommunicationEvent, message);
   }
 
   async follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@ import { loadConfigOffThread } from '../config/load-config-off-thread.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
 import { describeVersion, type ConfigVersion } from '../config/read-config-file.js';
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
+import { TaskmasterError } from '../contracts/errors.js';
 import type { ReloadResult } from '../contracts/supervisor-api.js';
 import type { EventLogOptions } from '../engine/event-log.js';
 import type { Supervisor } from './supervisor.js';
@@ -20,6 +21,8 @@ function summarizeDiff(diff: ConfigDiff): string {
 /** Reload as a diff: the new config against the one applied, then each program added, changed or removed. */
 export class Reloader {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The config last read by stage(): what addProgram takes programs from (supervisorctl reread/update). */
+  private staged: SupervisorConfig | null = null;
 
   constructor(
     private readonly supervisor: Supervisor,
@@ -45,7 +48,7 @@ export class Reloader {
 
   /** One reload at a time, in the order asked; 'reload' events mark its start and end (sd_notify RELOADING=1, READY=1). */
   reload(): Promise<ReloadResult> {
-    const run = this.chain.then(async () => {
+    return this.inTurn(async () => {
       this.supervisor.emit('reload', 'start');
       try {
         return await this.reloadNow();
@@ -53,8 +56,77 @@ export class Reloader {
         this.supervisor.emit('reload', 'end');
       }
     });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  private withPrograms(edit: (programs: Map<string, ProgramConfig>) => void): void {
+    const programs = new Map(this.config.programs);
+    edit(programs);
+    this.config = Object.freeze({ ...this.config, programs });
+  }
+
+  /**
+   * Reads the file and keeps it for addProgram; supervision-only changes apply now (they restart
+   * nothing), the rest waits for removeProgram and addProgram, as supervisorctl update drives them.
+   */
+  stage(): Promise<ReloadResult> {
+    return this.inTurn(async () => {
+      this.supervisor.refuseWhileShuttingDown();
+      const read = await this.readConfig();
+      if ('errors' in read) return { ok: false, applied: false, diff: null, errors: read.errors };
+      const diff = diffConfigs(this.config, read.config);
+      const inPlace = diff.changed.filter((change) => !change.respawn).map((change) => read.config.programs.get(change.name)!);
+      this.withPrograms((programs) => inPlace.forEach((program) => programs.set(program.name, program)));
+      this.staged = read.config;
+      if (inPlace.length > 0) this.supervisor.log.info(`reread: applied in place: ${inPlace.map((program) => program.name).join(', ')}`);
+      await Promise.all(inPlace.map((program) => this.updateProgramInPlace(program)));
+      return { ok: true, applied: false, diff, errors: [] };
+    });
+  }
+
+  addProgram(name: string): Promise<void> {
+    return this.inTurn(async () => {
+      this.supervisor.refuseWhileShuttingDown();
+      const program = (this.staged ?? this.config).programs.get(name);
+      if (!program) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program in the config: ${name}`, { names: [name] });
+      if (this.supervisor.table.get(name)) throw new TaskmasterError('E_ALREADY_ADDED', `${name} is already added`);
+      await this.supervisor.eventListeners.ensure([program]);
+      this.withPrograms((programs) => programs.set(name, program));
+      const entry = this.supervisor.createEntry(program);
+      this.supervisor.table.set(entry);
+      this.supervisor.log.info(`added program ${name}`);
+      // The pools first, as a reload does, so that an added listener hears its own start.
+      this.supervisor.eventListeners.current?.sync([...this.config.programs.values()]);
+      this.supervisor.eventListeners.current?.groupAdded(name);
+      this.supervisor.autostart([entry]);
+      this.supervisor.features.syncSchedules([...this.config.programs.values()]);
+    });
+  }
+
+  removeProgram(name: string): Promise<void> {
+    return this.inTurn(async () => {
+      const entry = this.supervisor.table.get(name);
+      if (!entry) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name}`, { names: [name] });
+      const running = entry.processes.filter((process) => !['STOPPED', 'EXITED', 'FATAL'].includes(process.state));
+      if (running.length > 0) throw new TaskmasterError('E_STILL_RUNNING', `${name} still has processes running: ${running.map((process) => process.fullName).join(', ')}`);
+      this.supervisor.releaseProcesses(entry.processes);
+      this.supervisor.table.delete(entry);
+      this.withPrograms((programs) => programs.delete(name));
+      this.supervisor.log.info(`removed program ${name}`);
+      this.supervisor.eventListeners.current?.groupRemoved(name);
+      this.supervisor.processFeatures.retainSockets(this.config.programs.values());
+      this.supervisor.features.syncSchedules([...this.config.programs.values()]);
+    });
+  }
+
+  /** Programs of the staged config that are not in use yet, for avail. */
+  stagedOnly(): ProgramConfig[] {
+    return [...(this.staged?.programs.values() ?? [])].filter((program) => !this.supervisor.table.get(program.name));
   }
 
   private async reloadNow(): Promise<ReloadResult> {
@@ -72,8 +144,9 @@ export class Reloader {
     supervisor.log.info(`reload: ${summarizeDiff(diff)} (applied config ${describeVersion(read.version)})`);
     supervisor.log.reopen(eventLogOptions(next));
     this.config = next;
+    this.staged = null;
     const work: Promise<unknown>[] = [];
-    for (const name of diff.removed) work.push(this.removeProgram(name));
+    for (const name of diff.removed) work.push(this.dropProgram(name));
     for (const change of diff.changed) {
       const program = next.programs.get(change.name)!;
       work.push(change.respawn ? this.replaceProgram(program) : this.updateProgramInPlace(program));
@@ -94,7 +167,7 @@ export class Reloader {
     return { ok: true, applied: true, diff, errors: [] };
   }
 
-  private async removeProgram(name: string): Promise<void> {
+  private async dropProgram(name: string): Promise<void> {
     const entry = this.supervisor.table.get(name);
     if (!entry) return;
     await this.supervisor.stopAll(entry.processes);

@@ -23,6 +23,7 @@ import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
 import { VERSION } from '../version.js';
+import { programSummary } from './program-summary.js';
 import { eventLogOptions, Reloader } from './reloader.js';
 import { SupervisorResources } from './supervisor-resources.js';
 
@@ -255,7 +256,21 @@ export class Supervisor extends EventEmitter {
   }
 
   avail(): ProgramSummary[] {
-    return this.table.ordered().map(({ config }) => ({ name: config.name, cmd: config.cmd, numprocs: config.numprocs, autostart: config.autostart, priority: config.priority, inUse: true }));
+    const inUse = this.table.ordered().map(({ config, processes }) => programSummary(config, processes, true));
+    return [...inUse, ...this.reloader.stagedOnly().map((program) => programSummary(program, [], false))];
+  }
+
+  /** supervisorctl reread and update: read the file, then add and remove programs one by one. */
+  stageConfig(): Promise<ReloadResult> {
+    return this.reloader.stage();
+  }
+
+  addProgram(name: string): Promise<void> {
+    return this.reloader.addProgram(name);
+  }
+
+  removeProgram(name: string): Promise<void> {
+    return this.reloader.removeProgram(name);
   }
 
   /** Reopens the event log and every output file by name, for logrotate (SIGUSR2). */

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'E_UNSUPPORTED_MEDIA_TYPE'
   | 'E_TOO_MANY_REQUESTS'
   | 'E_NOT_A_TERMINAL'
+  | 'E_ALREADY_ADDED'
+  | 'E_STILL_RUNNING'
   | 'E_INTERNAL';
 
 /** An error a user or client can act on; crosses the socket as `{code, message, details}`. */

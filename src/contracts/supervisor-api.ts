@@ -31,6 +31,38 @@ export interface ProgramSummary {
   readonly autostart: boolean;
   readonly priority: number;
   readonly inUse: boolean;
+  /** What supervisord's getAllConfigInfo reports of each process of the program. */
+  readonly processes?: readonly ProcessConfigSummary[];
+}
+
+/** One process of a program as the config describes it (supervisorctl `avail`, XML-RPC getAllConfigInfo). */
+export interface ProcessConfigSummary {
+  readonly processName: string;
+  readonly directory: string | null;
+  readonly user: string | null;
+  readonly exitCodes: readonly number[];
+  readonly startRetries: number;
+  readonly startSecs: number;
+  readonly stopSignal: string;
+  readonly stopWaitSecs: number;
+  readonly stopAsGroup: boolean;
+  readonly killAsGroup: boolean;
+  readonly redirectStderr: boolean;
+  readonly stdoutPath: string | null;
+  readonly stderrPath: string | null;
+  readonly stdoutMaxBytes: number;
+  readonly stdoutBackups: number;
+  readonly stderrMaxBytes: number;
+  readonly stderrBackups: number;
+}
+
+/** Bytes of a log file by position, for supervisord's readLog and tail methods. */
+export interface LogRange {
+  readonly text: string;
+  /** Where the bytes returned start in the file. */
+  readonly start: number;
+  /** The file's size when it was read. */
+  readonly sizeBytes: number;
 }
 
 export interface ProcessHistory {
@@ -71,6 +103,16 @@ export interface SupervisorApi {
   /** Attaches a viewer to the terminal of a running `tty: true` process (E_NOT_A_TERMINAL for a piped one). */
   attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment>;
   clear(name: string): Promise<ActionResult[]>;
+  /** Bytes of a log from `start` (negative: that far from the end), at most `lengthBytes` (0: to the end, capped). */
+  readLogRange(source: LogSource, start: number, lengthBytes: number): Promise<LogRange>;
+  /** Reads the config file for add/removeProgram (supervisorctl reread/update); supervision-only changes apply at once. */
+  stageConfig(): Promise<ReloadResult>;
+  /** Adds a program of the staged config that is not running yet; autostart programs start. */
+  addProgram(name: string): Promise<void>;
+  /** Removes a program whose processes are all stopped. */
+  removeProgram(name: string): Promise<void>;
+  /** Hands a REMOTE_COMMUNICATION event to the event listeners. */
+  sendRemoteCommEvent(eventType: string, data: string): Promise<void>;
   /** The resource chart of each named process (every process when none is named). */
   samples(names: readonly string[]): Promise<ProcessSamples[]>;
   /** A fresh reading of every process and of the supervisor itself, for /metrics. */

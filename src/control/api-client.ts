@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
-import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { ActionResult, LogRange, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
@@ -175,6 +175,31 @@ export class ApiClient implements SupervisorApi {
         end = pending.indexOf('\n\n');
       }
     });
+  }
+
+  readLogRange(source: LogSource, start: number, lengthBytes: number): Promise<LogRange> {
+    const params = new URLSearchParams({ start: String(start), length: String(lengthBytes) });
+    if (source.kind === 'process') {
+      params.set('name', source.name);
+      params.set('stream', source.stream);
+    }
+    return this.call({ method: 'GET', path: `/v1/log-range?${params.toString()}` });
+  }
+
+  stageConfig(): Promise<ReloadResult> {
+    return this.call({ method: 'POST', path: '/v1/stage' });
+  }
+
+  async addProgram(name: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/add', body: { names: [name] } });
+  }
+
+  async removeProgram(name: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/remove', body: { names: [name] } });
+  }
+
+  async sendRemoteCommEvent(eventType: string, data: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/remote-event', body: { type: eventType, data } });
   }
 
   async writeStdin(name: string, data: string): Promise<void> {

@@ -5,8 +5,6 @@ import { formatMetrics, metricsContentType } from './format-metrics.js';
 import { webAssetRoutes } from './web-assets.js';
 
 export const maxBodyBytes = 1024 * 1024;
-/** A streaming client that lets this much pile up unread is dropped, never waited for. */
-const maxPendingBytes = 4 * 1024 * 1024;
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_BAD_REQUEST: 400,
@@ -18,6 +16,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_NOT_FOUND: 404,
   E_NOT_RUNNING: 409,
   E_NOT_A_TERMINAL: 409,
+  E_ALREADY_ADDED: 409,
+  E_STILL_RUNNING: 409,
   E_TOO_LARGE: 413,
   E_STDIN_FULL: 429,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
@@ -82,13 +82,16 @@ function sourceFrom(url: URL): LogSource {
   return { kind: 'process', name, stream };
 }
 
+/** A streaming client that lets this much pile up unread is dropped, never waited for. */
+const maxPendingBytes = 4 * 1024 * 1024;
+
 /** Streams until the client leaves or falls too far behind. */
-async function stream(request: IncomingMessage, response: ServerResponse, contentType: string, run: (write: (text: string) => void, signal: AbortSignal) => Promise<void>): Promise<void> {
+export async function stream(request: IncomingMessage, response: ServerResponse, contentType: string | Record<string, string>, run: (write: (text: string) => void, signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   request.on('close', stop);
   response.on('close', stop);
-  response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  response.writeHead(200, typeof contentType === 'string' ? { 'content-type': contentType, 'cache-control': 'no-cache' } : contentType);
   response.flushHeaders();
   const write = (text: string): void => {
     if (controller.signal.aborted) return;
@@ -107,7 +110,16 @@ async function stream(request: IncomingMessage, response: ServerResponse, conten
   }
 }
 
+
 type Handler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
+
+/** Made on first use: the XML-RPC modules load only for a supervisorctl, so start-up opens no extra file (nofile 64). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => (made ??= make());
+}
+
+const isLogtailPath = (url: string): boolean => url.startsWith('/logtail/') || url.split('?')[0] === '/mainlogtail';
 
 /** Every route of the control API; see docs/api.md. */
 export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void): Map<string, Handler> {
@@ -115,8 +127,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
     const body = request.method === 'POST' ? await readBody(request) : {};
     sendJson(response, 200, await produce(body, url));
   };
+  const rpc = once(async () => (await import('./xmlrpc/rpc-route.js')).createRpcRoute(api, onShutdownRequested));
   return new Map<string, Handler>([
     ...webAssetRoutes(),
+    ['POST /RPC2', async (request, response) => (await rpc())(request, response)],
     ['GET /v1/version', json(async () => ({ version: await api.version() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
@@ -143,6 +157,25 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
     ['POST /v1/reload', json(async () => api.reload())],
     ['GET /v1/reread', json(async () => api.reread())],
     ['POST /v1/clear', json(async (body) => ({ results: await api.clear(namesFrom(body)[0]!) }))],
+    ['GET /v1/log-range', json(async (_body, url) => {
+      const [start, length] = ['start', 'length'].map((key) => Number(url.searchParams.get(key) ?? '0'));
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || length! < 0) throw new TaskmasterError('E_BAD_REQUEST', 'start and length must be whole numbers, length not negative');
+      return api.readLogRange(sourceFrom(url), start!, length!);
+    })],
+    ['POST /v1/stage', json(async () => api.stageConfig())],
+    ['POST /v1/add', json(async (body) => {
+      await api.addProgram(namesFrom(body)[0]!);
+      return { ok: true };
+    })],
+    ['POST /v1/remove', json(async (body) => {
+      await api.removeProgram(namesFrom(body)[0]!);
+      return { ok: true };
+    })],
+    ['POST /v1/remote-event', json(async (body) => {
+      if (typeof body['type'] !== 'string' || typeof body['data'] !== 'string') throw new TaskmasterError('E_BAD_REQUEST', 'type and data are required');
+      await api.sendRemoteCommEvent(body['type'], body['data']);
+      return { ok: true };
+    })],
     ['POST /v1/stdin', json(async (body) => {
       if (typeof body['name'] !== 'string' || typeof body['data'] !== 'string') throw new TaskmasterError('E_BAD_REQUEST', 'name and data are required');
       await api.writeStdin(body['name'], body['data']);
@@ -176,12 +209,24 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
   ]);
 }
 
+async function serveLogtailPath(api: SupervisorApi, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { logtailSource, serveLogtail } = await import('./xmlrpc/logtail-route.js');
+  const source = logtailSource(request.url ?? '/');
+  if (!source) throw new TaskmasterError('E_NOT_FOUND', `no route GET ${request.url}`);
+  await serveLogtail(api, source, request, response, stream);
+}
+
 /** The whole API as one request listener: what the servers listen with, and what a test calls in-process. */
 export function createApiHandler(api: SupervisorApi, onShutdownRequested: () => void): RequestListener {
   const routes = createRoutes(api, onShutdownRequested);
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handler = routes.get(`${request.method} ${url.pathname}`);
+    // supervisord's tail routes carry the process name in the path.
+    if (request.method === 'GET' && !handler && isLogtailPath(request.url ?? '/')) {
+      serveLogtailPath(api, request, response).catch((error: unknown) => sendError(response, error));
+      return;
+    }
     if (!handler) {
       sendError(response, new TaskmasterError('E_NOT_FOUND', `no route ${request.method} ${url.pathname}`));
       return;

@@ -74,10 +74,17 @@ export function checkOrigin(method: string | undefined, headers: IncomingHttpHea
   return null;
 }
 
-/** Only JSON bodies: a form or text/plain POST (which a browser sends cross-site without asking) is refused. */
-export function checkContentType(method: string | undefined, headers: IncomingHttpHeaders): TaskmasterError | null {
+/** The XML-RPC endpoint, where supervisorctl posts text/xml. */
+export const xmlRpcPath = '/RPC2';
+
+/**
+ * Only JSON bodies, and text/xml to XML-RPC: a form or text/plain POST (which a browser sends
+ * cross-site without asking) is refused; text/xml, like JSON, needs a preflight we never grant.
+ */
+export function checkContentType(method: string | undefined, headers: IncomingHttpHeaders, path = ''): TaskmasterError | null {
   if (!isStateChanging(method)) return null;
   const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (path.split('?')[0] === xmlRpcPath && type === 'text/xml') return null;
   if (type !== 'application/json') {
     return new TaskmasterError('E_UNSUPPORTED_MEDIA_TYPE', `a ${method} request needs content-type: application/json, got ${type === '' ? 'none' : type}`);
   }

@@ -88,7 +88,7 @@ export function createRequestGuard(policy: RequestPolicy, log: GuardLog, throttl
       foreign.note(peer);
       return refusal(403, originError);
     }
-    const typeError = upgrade ? null : checkContentType(request.method, request.headers);
+    const typeError = upgrade ? null : checkContentType(request.method, request.headers, request.url);
     if (typeError) return refusal(415, typeError);
     return null;
   };

@@ -40,6 +40,11 @@ function fakeApi(fail: Partial<Record<keyof SupervisorApi, Error>> = {}): { api:
     writeStdin: answer('writeStdin', undefined),
     attachTerminal: answer('attachTerminal', { input: () => {}, resize: () => {}, detach: () => {} }),
     clear: answer('clear', []),
+    readLogRange: answer('readLogRange', { text: '', start: 0, sizeBytes: 0 }),
+    stageConfig: answer('stageConfig', { ok: true, applied: false, diff: null, errors: [] }),
+    addProgram: answer('addProgram', undefined),
+    removeProgram: answer('removeProgram', undefined),
+    sendRemoteCommEvent: answer('sendRemoteCommEvent', undefined),
     samples: answer('samples', []),
     metrics: answer('metrics', { version: '9.9.9', pid: 1234, supervisor: { cpuSeconds: 0, rssBytes: 0, openFds: 0, startTimeSeconds: 0 }, samplingPasses: 0, samplingWatchers: 0, processes: [], scheduledPrograms: [] }),
     watchEvents: async (onEvent, signal) => {
