@@ -6,14 +6,12 @@ export type RateDecision =
 export interface Suppressed {
   readonly count: number;
   readonly sinceMs: number;
-  /** `7 more in the last 5 minutes`. */
-  readonly summary: string;
 }
 
-/** `5 minutes`, `1 hour`, `30 seconds`: a window as a sentence says it. */
-function inWords(ms: number): string {
-  const [amount, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [Math.round(ms / 1000), 'second'];
-  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+/** `7 more in the last 5 minutes`: what an alert says of those held back before it. */
+export function suppressedSummary(count: number, perMs: number): string {
+  const [amount, unit] = perMs % 3_600_000 === 0 ? [perMs / 3_600_000, 'hour'] : perMs % 60_000 === 0 ? [perMs / 60_000, 'minute'] : [Math.round(perMs / 1000), 'second'];
+  return `${count} more in the last ${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 
 interface KeyState {
@@ -70,7 +68,7 @@ export class AlertRateLimit {
 
   private takeHeld(state: KeyState): Suppressed | null {
     if (state.heldCount === 0) return null;
-    const held: Suppressed = { count: state.heldCount, sinceMs: state.heldSinceMs, summary: `${state.heldCount} more in the last ${inWords(this.perMs)}` };
+    const held: Suppressed = { count: state.heldCount, sinceMs: state.heldSinceMs };
     state.heldCount = 0;
     return held;
   }

@@ -1,7 +1,7 @@
 import type { NotifyConfig, ProgramConfig } from '../config/types.js';
 import { makeAlert, type Alert, type AlertFacts } from './alert.js';
 import { AlertDelivery, type AlertChannel, type DeliveryLog } from './alert-delivery.js';
-import { AlertRateLimit } from './alert-rate-limit.js';
+import { AlertRateLimit, suppressedSummary, type Suppressed } from './alert-rate-limit.js';
 import { CommandChannel } from './command-channel.js';
 import { EmailChannel } from './email-channel.js';
 import { SyslogChannel } from './syslog-channel.js';
@@ -18,6 +18,12 @@ function channelsOf(config: NotifyConfig): { key: string; make: () => AlertChann
   if (syslog !== null) channels.push({ key: JSON.stringify(['syslog', syslog]), make: () => new SyslogChannel(syslog) });
   if (email !== null) channels.push({ key: JSON.stringify(['email', email]), make: () => new EmailChannel(email) });
   return channels;
+}
+
+/** The alert with what was held back before it, so each delivered alert stands for 1 + suppressed.count. */
+function withHeld(alert: Alert, suppressed: Suppressed | null, config: NotifyConfig): Alert {
+  if (!suppressed) return alert;
+  return { ...alert, suppressed: { count: suppressed.count, since: new Date(suppressed.sinceMs).toISOString(), summary: suppressedSummary(suppressed.count, config.rateLimit.perMs) } };
 }
 
 interface Held {
@@ -51,8 +57,7 @@ export class Notifier {
       this.hold(program, alert, decision.flushAtMs);
       return;
     }
-    const suppressed = decision.suppressed;
-    this.deliver(program, suppressed ? { ...alert, suppressed: { count: suppressed.count, since: new Date(suppressed.sinceMs).toISOString(), summary: suppressed.summary } } : alert);
+    this.deliver(program, withHeld(alert, decision.suppressed, config));
   }
 
   /** Resolves once every queued alert was sent or given up (tests, shutdown). */
@@ -99,7 +104,8 @@ export class Notifier {
     if (!config) return;
     const suppressed = this.limitOf(config).flush(processName, Date.now());
     if (!suppressed) return;
-    this.deliver(held.program, { ...held.last, suppressed: { count: suppressed.count, since: new Date(suppressed.sinceMs).toISOString(), summary: suppressed.summary } });
+    // The last one held is the summary's own news; the count is of the others.
+    this.deliver(held.program, withHeld(held.last, suppressed.count > 1 ? { ...suppressed, count: suppressed.count - 1 } : null, config));
   }
 
   private deliver(program: ProgramConfig, alert: Alert): void {
