@@ -11,6 +11,8 @@ type RestartEvent = Extract<NotifyEvent, 'health_restart' | 'heartbeat_restart'>
 interface PendingRestart {
   readonly event: RestartEvent;
   readonly why: string;
+  /** The run it restarts: a restart that found no run to stop must not blame the next one. */
+  readonly pid: number | null;
 }
 
 const ended: readonly ProcessState[] = ['EXITED', 'STOPPED', 'FATAL', 'BACKOFF'];
@@ -28,19 +30,29 @@ export class ProcessAlerts {
     return this.lastPids.get(process) ?? null;
   }
 
+  /** The pid of the run an alert is about: the live one, else the last; none for a spawn that failed. */
+  private runPidOf(process: ManagedProcess): number | null {
+    const { pid, exitCode, signal, spawnError } = process.snapshot;
+    if (pid !== null) return pid;
+    const neverRan = exitCode === null && signal === null && spawnError !== null;
+    return neverRan ? null : this.lastPidOf(process);
+  }
+
   /** A monitor is about to restart the process. */
   restarting(process: ManagedProcess, event: RestartEvent, why: string): void {
-    this.pendingRestarts.set(process, { event, why });
+    this.pendingRestarts.set(process, { event, why, pid: process.snapshot.pid });
   }
 
   onStateChange(process: ManagedProcess, previous: ProcessState): void {
     const snapshot = process.snapshot;
     if (snapshot.pid !== null) this.lastPids.set(process, snapshot.pid);
     const pending = this.pendingRestarts.get(process);
-    if (pending && ended.includes(snapshot.state)) {
+    if (pending && (ended.includes(snapshot.state) || pending.pid !== this.lastPidOf(process))) {
       this.pendingRestarts.delete(process);
-      this.alert(process, pending.event, `${process.fullName} was restarted: ${pending.why}`, pending.why);
-      return;
+      if (pending.pid === this.lastPidOf(process)) {
+        this.alert(process, pending.event, `${process.fullName} was restarted: ${pending.why}`, pending.why);
+        return;
+      }
     }
     if (snapshot.state === 'STOPPED' || (snapshot.state === 'EXITED' && snapshot.exitExpected === true)) this.failuresInRow.delete(process);
     // A job's tries are reported together, as job_failed or job_succeeded, when its tick is over.
@@ -55,7 +67,7 @@ export class ProcessAlerts {
 
   /** How one run of a job went, for the list that job_failed carries. */
   async attemptResult(process: ManagedProcess, attempt: number, startedAtMs: number | null, result: AttemptResult['result']): Promise<AttemptResult> {
-    const detail = await describeFailure(process, this.lastPidOf(process), result === 'timeout' ? 'timed out' : null);
+    const detail = await describeFailure(process, this.runPidOf(process), result === 'timeout' ? 'timed out' : null);
     return { attempt, process: process.fullName, result, startedAt: startedAtMs === null ? null : new Date(startedAtMs).toISOString(), endedAt: new Date().toISOString(), ...detail };
   }
 
@@ -73,9 +85,8 @@ export class ProcessAlerts {
     if (!this.notifier.wants(process.program, event)) return;
     const attempt = (this.failuresInRow.get(process) ?? 0) + (counts ? 1 : 0);
     if (counts) this.failuresInRow.set(process, attempt);
-    const pid = this.lastPidOf(process);
     // The last lines come once the pipes have drained; the supervision path does not wait for them.
-    void describeFailure(process, process.snapshot.pid ?? pid, why).then((detail) => {
+    void describeFailure(process, this.runPidOf(process), why).then((detail) => {
       this.notifier.send(process.program, { event, process: process.fullName, group: process.program.name, attempt: Math.max(attempt, 1), message, ...detail });
     });
   }
