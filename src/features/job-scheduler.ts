@@ -160,8 +160,8 @@ export class JobScheduler {
       }
       if (attempt === tries) this.host.log('warn', `failed: ${this.program.name} run failed${tries > 1 ? ` after ${tries} attempts` : ''}`);
     }
-    // A tick cut short by a stop or reload is neither a success nor a failure to report.
-    if (succeeded || triesRun === tries) this.host.finished(succeeded, attempts);
+    // A tick cut short by a stop or reload, or not run at all (shutdown), is neither a success nor a failure to report.
+    if (attempts.length > 0 && (succeeded || triesRun === tries)) this.host.finished(succeeded, attempts);
     if (tick === this.tickNumber) this.inTick = false;
     if (this.queued && !this.stopped) {
       this.queued = false;

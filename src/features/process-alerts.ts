@@ -73,7 +73,7 @@ export class ProcessAlerts {
 
   jobFinished(program: ProgramConfig, succeeded: boolean, attempts: readonly AttemptResult[]): void {
     const event = succeeded ? 'job_succeeded' : 'job_failed';
-    if (!this.notifier.wants(program, event)) return;
+    if (attempts.length === 0 || !this.notifier.wants(program, event)) return;
     const last = attempts.filter((attempt) => succeeded || attempt.result !== 'success').at(-1) ?? attempts.at(-1)!;
     const tries = Math.max(...attempts.map((attempt) => attempt.attempt));
     const message = succeeded ? `${program.name} succeeded${tries > 1 ? ` at attempt ${tries}` : ''}` : `${program.name} failed${tries > 1 ? ` after ${tries} attempts` : ''}`;
