@@ -1,4 +1,5 @@
 import type { ManagedProcess } from '../engine/managed-process.js';
+import type { ProcessSnapshot } from '../engine/state-machine.js';
 
 /** How a run ended and what it said last: the part of an alert that explains it. */
 export interface FailureDetail {
@@ -14,8 +15,7 @@ export interface FailureDetail {
 /** Lines of output an alert carries. */
 export const alertLastLines = 10;
 
-function reasonOf(process: ManagedProcess, exitCode: number | null, signal: string | null, why: string | null): string {
-  const spawnError = process.snapshot.spawnError;
+function reasonOf(spawnError: string | null, exitCode: number | null, signal: string | null, why: string | null): string {
   const ended = signal !== null ? `terminated by ${signal}` : exitCode !== null ? `exit status ${exitCode}` : null;
   return [why, ended, ended === null ? spawnError : null].filter((part) => part).join(', ') || 'unknown';
 }
@@ -25,13 +25,13 @@ function reasonOf(process: ManagedProcess, exitCode: number | null, signal: stri
  * in the snapshot and the in-memory ring of recent output (stderr, or stdout when stderr is
  * merged or discarded), once the pipes have drained.
  */
-export async function describeFailure(process: ManagedProcess, pid: number | null, why: string | null = null): Promise<FailureDetail> {
-  const { exitCode, signal } = process.snapshot;
+export async function describeFailure(process: ManagedProcess, snapshot: ProcessSnapshot, pid: number | null, why: string | null = null): Promise<FailureDetail> {
+  const { exitCode, signal, spawnError } = snapshot;
   // Only an ended run's pipes are waited for: settled() gives up on pipes still open, which a live process's are.
-  if (process.snapshot.pid === null) await process.output.settled();
+  if (snapshot.pid === null) await process.output.settled();
   const stderr = process.output.isCaptured('stderr') ? process.output.recent('stderr', alertLastLines) : '';
   // A program that reports its errors on stdout is explained by stdout.
   const text = stderr !== '' || !process.output.isCaptured('stdout') ? stderr : process.output.recent('stdout', alertLastLines);
   const lastLines = text.split('\n').filter((line, index, lines) => line !== '' || index < lines.length - 1);
-  return { pid, exitCode, signal, reason: reasonOf(process, exitCode, signal, why), lastLines };
+  return { pid, exitCode, signal, reason: reasonOf(spawnError, exitCode, signal, why), lastLines };
 }

@@ -9,8 +9,7 @@ import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import type { AttemptResult } from './alert.js';
 import { JobScheduler, type JobRun } from './job-scheduler.js';
 import { JobState } from './job-state.js';
-import { Notifier } from './notifier.js';
-import { ProcessAlerts } from './process-alerts.js';
+import { LazyAlerts } from './lazy-alerts.js';
 import { runResultOf } from '../engine/process-extensions.js';
 
 export interface FeatureHost {
@@ -32,16 +31,14 @@ const runEnded: readonly ProcessState[] = ['EXITED', 'FATAL', 'STOPPED'];
 export class FeatureRuntime {
   private readonly monitors = new Map<ManagedProcess, Monitors>();
   private readonly schedulers = new Map<string, JobScheduler>();
-  readonly notifier: Notifier;
-  private readonly alerts: ProcessAlerts;
+  private readonly alerts: LazyAlerts;
   private readonly jobState: JobState;
 
   constructor(
     private readonly host: FeatureHost,
     logFile: string,
   ) {
-    this.notifier = new Notifier((level, message) => host.log.write(level, message, { event: 'notify' }));
-    this.alerts = new ProcessAlerts(this.notifier);
+    this.alerts = new LazyAlerts((level, message) => host.log.write(level, message, { event: 'notify' }));
     this.jobState = new JobState(join(dirname(logFile), 'taskmaster-state.json'));
   }
 
@@ -59,10 +56,12 @@ export class FeatureRuntime {
             },
             onUnhealthy: (detail) => {
               if (process.program.healthcheck?.onUnhealthy === 'restart' && this.host.mayRestart()) {
-                this.alerts.restarting(process, 'health_restart', `unhealthy (${detail})`);
+                const pid = process.snapshot.pid;
+                if (process.program.notify) this.alerts.use((alerts) => alerts.restarting(process, pid, 'health_restart', `unhealthy (${detail})`));
                 void this.host.restartProcess(process, `unhealthy (${detail})`);
               } else {
-                this.alerts.unhealthy(process, detail);
+                const snapshot = process.snapshot;
+                if (process.program.notify) this.alerts.use((alerts) => alerts.unhealthy(process, snapshot, detail));
               }
             },
           })
@@ -72,7 +71,8 @@ export class FeatureRuntime {
             const why = `stale heartbeat (${program.heartbeat!.file} not touched for ${Math.round(ageMs / 1000)}s)`;
             this.host.log.warn(`heartbeat: ${process.fullName} has not touched ${program.heartbeat!.file} for ${Math.round(ageMs / 1000)}s, restarting it`, { event: 'heartbeat_stale', process: process.fullName, pid: process.snapshot.pid });
             if (!this.host.mayRestart()) return;
-            this.alerts.restarting(process, 'heartbeat_restart', why);
+            const pid = process.snapshot.pid;
+            if (process.program.notify) this.alerts.use((alerts) => alerts.restarting(process, pid, 'heartbeat_restart', why));
             void this.host.restartProcess(process, 'stale heartbeat');
           })
         : null,
@@ -95,7 +95,8 @@ export class FeatureRuntime {
         monitors.heartbeat?.stop();
       }
     }
-    this.alerts.onStateChange(process, previous);
+    const snapshot = process.snapshot;
+    if (process.program.notify) this.alerts.use((alerts) => alerts.onStateChange(process, snapshot, previous));
   }
 
   healthOf(process: ManagedProcess): { health: Health; detail: string } | null {
@@ -148,7 +149,10 @@ export class FeatureRuntime {
           }));
         },
         log: (level, message) => this.host.log.write(level, message, { event: 'schedule', process: program.name }),
-        finished: (succeeded, attempts) => this.alerts.jobFinished(this.host.processesOf(program.name)[0]?.program ?? program, succeeded, attempts),
+        finished: (succeeded, attempts) => {
+          const current = this.host.processesOf(program.name)[0]?.program ?? program;
+          if (current.notify) this.alerts.use((alerts) => alerts.jobFinished(current, succeeded, attempts));
+        },
       });
       this.schedulers.set(program.name, scheduler);
       scheduler.start();
@@ -157,20 +161,22 @@ export class FeatureRuntime {
 
   private async runJob(programName: string, attempt: number): Promise<JobRun> {
     if (!this.host.mayRestart()) return { ok: true, results: [] };
-    const results: AttemptResult[] = await Promise.all(this.host.processesOf(programName).map(async (process) => {
+    const results: (AttemptResult | AttemptResult['result'])[] = await Promise.all(this.host.processesOf(programName).map(async (process) => {
       process.dispatch({ type: 'start' });
       const startedAtMs = Date.now();
       const snapshot = await process.waitFor((current) => runEnded.includes(current.state));
       const result = (snapshot.state === 'FATAL' ? 'failure' : runResultOf(snapshot)) as AttemptResult['result'];
-      return this.alerts.attemptResult(process, attempt, startedAtMs, result);
+      // The details of each try are gathered only for a job that sends alerts.
+      return process.program.notify ? this.alerts.get((alerts) => alerts.attemptResult(process, snapshot, attempt, startedAtMs, result)) : result;
     }));
-    return { ok: results.every((result) => result.result === 'success'), results };
+    const ok = results.every((entry) => (typeof entry === 'string' ? entry : entry.result) === 'success');
+    return { ok, results: results.filter((entry): entry is AttemptResult => typeof entry !== 'string') };
   }
 
   stopAll(): void {
     for (const scheduler of this.schedulers.values()) scheduler.stop();
     this.schedulers.clear();
     this.forget([...this.monitors.keys()]);
-    this.notifier.close();
+    this.alerts.close();
   }
 }

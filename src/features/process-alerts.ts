@@ -3,7 +3,8 @@ import type { ManagedProcess } from '../engine/managed-process.js';
 import type { ProcessSnapshot, ProcessState } from '../engine/state-machine.js';
 import type { AttemptResult } from './alert.js';
 import { describeFailure } from './describe-failure.js';
-import type { Notifier } from './notifier.js';
+import type { DeliveryLog } from './alert-delivery.js';
+import { Notifier } from './notifier.js';
 
 type RestartEvent = Extract<NotifyEvent, 'health_restart' | 'heartbeat_restart'>;
 
@@ -24,33 +25,42 @@ export class ProcessAlerts {
   private readonly failuresInRow = new WeakMap<ManagedProcess, number>();
   private readonly pendingRestarts = new WeakMap<ManagedProcess, PendingRestart>();
 
-  constructor(private readonly notifier: Notifier) {}
+  private readonly notifier: Notifier;
+
+  constructor(log: DeliveryLog) {
+    this.notifier = new Notifier(log);
+  }
+
+  /** At shutdown: held alerts go out, an outage still going on is logged. */
+  close(): void {
+    this.notifier.close();
+  }
 
   lastPidOf(process: ManagedProcess): number | null {
     return this.lastPids.get(process) ?? null;
   }
 
   /** The pid of the run an alert is about: the live one, else the last; none for a spawn that failed. */
-  private runPidOf(process: ManagedProcess): number | null {
-    const { pid, exitCode, signal, spawnError } = process.snapshot;
+  private runPidOf(process: ManagedProcess, snapshot: ProcessSnapshot): number | null {
+    const { pid, exitCode, signal, spawnError } = snapshot;
     if (pid !== null) return pid;
     const neverRan = exitCode === null && signal === null && spawnError !== null;
     return neverRan ? null : this.lastPidOf(process);
   }
 
-  /** A monitor is about to restart the process. */
-  restarting(process: ManagedProcess, event: RestartEvent, why: string): void {
-    this.pendingRestarts.set(process, { event, why, pid: process.snapshot.pid });
+  /** A monitor is about to restart the process's run `pid`. */
+  restarting(process: ManagedProcess, pid: number | null, event: RestartEvent, why: string): void {
+    this.pendingRestarts.set(process, { event, why, pid });
   }
 
-  onStateChange(process: ManagedProcess, previous: ProcessState): void {
-    const snapshot = process.snapshot;
+  /** Takes the snapshot of the change: it may be handled after the process has moved on. */
+  onStateChange(process: ManagedProcess, snapshot: ProcessSnapshot, previous: ProcessState): void {
     if (snapshot.pid !== null) this.lastPids.set(process, snapshot.pid);
     const pending = this.pendingRestarts.get(process);
     if (pending && (ended.includes(snapshot.state) || pending.pid !== this.lastPidOf(process))) {
       this.pendingRestarts.delete(process);
       if (pending.pid === this.lastPidOf(process)) {
-        this.alert(process, pending.event, `${process.fullName} was restarted: ${pending.why}`, pending.why);
+        this.alert(process, snapshot, pending.event, `${process.fullName} was restarted: ${pending.why}`, pending.why);
         return;
       }
     }
@@ -58,16 +68,16 @@ export class ProcessAlerts {
     // A job's tries are reported together, as job_failed or job_succeeded, when its tick is over.
     if (process.program.schedule !== null || process.program.notify === null) return;
     const found = alertOf(process, snapshot, previous);
-    if (found) this.alert(process, found.event, found.message, found.why);
+    if (found) this.alert(process, snapshot, found.event, found.message, found.why);
   }
 
-  unhealthy(process: ManagedProcess, detail: string): void {
-    this.alert(process, 'unhealthy', `${process.fullName} is unhealthy: ${detail}`, `unhealthy (${detail})`, false);
+  unhealthy(process: ManagedProcess, snapshot: ProcessSnapshot, detail: string): void {
+    this.alert(process, snapshot, 'unhealthy', `${process.fullName} is unhealthy: ${detail}`, `unhealthy (${detail})`, false);
   }
 
   /** How one run of a job went, for the list that job_failed carries. */
-  async attemptResult(process: ManagedProcess, attempt: number, startedAtMs: number | null, result: AttemptResult['result']): Promise<AttemptResult> {
-    const detail = await describeFailure(process, this.runPidOf(process), result === 'timeout' ? 'timed out' : null);
+  async attemptResult(process: ManagedProcess, snapshot: ProcessSnapshot, attempt: number, startedAtMs: number | null, result: AttemptResult['result']): Promise<AttemptResult> {
+    const detail = await describeFailure(process, snapshot, this.runPidOf(process, snapshot), result === 'timeout' ? 'timed out' : null);
     return { attempt, process: process.fullName, result, startedAt: startedAtMs === null ? null : new Date(startedAtMs).toISOString(), endedAt: new Date().toISOString(), ...detail };
   }
 
@@ -81,12 +91,12 @@ export class ProcessAlerts {
     this.notifier.send(program, { event, process: program.name, group: program.name, pid, exitCode, signal, reason, lastLines, attempt: tries, message, attempts });
   }
 
-  private alert(process: ManagedProcess, event: NotifyEvent, message: string, why: string | null, counts = true): void {
+  private alert(process: ManagedProcess, snapshot: ProcessSnapshot, event: NotifyEvent, message: string, why: string | null, counts = true): void {
     if (!this.notifier.wants(process.program, event)) return;
     const attempt = (this.failuresInRow.get(process) ?? 0) + (counts ? 1 : 0);
     if (counts) this.failuresInRow.set(process, attempt);
     // The last lines come once the pipes have drained; the supervision path does not wait for them.
-    void describeFailure(process, this.runPidOf(process), why).then((detail) => {
+    void describeFailure(process, snapshot, this.runPidOf(process, snapshot), why).then((detail) => {
       this.notifier.send(process.program, { event, process: process.fullName, group: process.program.name, attempt: Math.max(attempt, 1), message, ...detail });
     });
   }
