@@ -57,6 +57,7 @@ describe('alert formats', () => {
   it('writes RFC 5424 with the fields as escaped structured data', () => {
     const message = formatSyslog(alert, 99);
     assert.match(message, /^<27>1 2026-12-01T21:10:00\.000Z \S+ taskmaster 99 unexpected_exit \[taskmaster@32473 event="unexpected_exit" process="web:web_01" group="web" pid="4242" signal="SIGKILL" attempt="2"\] web:web_01 exited unexpectedly: terminated by SIGKILL \| last output: out of "memory"]$/);
+    assert.ok(formatSyslog({ ...alert, group: 'a"b]c\\' }, 99).includes(' group="a\\"b\\]c\\\\" '), 'quote, bracket and backslash are escaped in a parameter');
     assert.equal(frameOctetCounted('<27>1 é'), '8 <27>1 é', 'the frame counts octets, not characters');
     const long = formatSyslog({ ...alert, lastLines: ['é'.repeat(3000)] }, 99);
     assert.ok(Buffer.byteLength(long) <= 2048 && !long.includes('\uFFFD'));
