@@ -1,3 +1,5 @@
+import type { EventTypeName } from './event-types.js';
+
 export type AutoRestart = 'always' | 'never' | 'unexpected';
 
 /** Where one output stream of a process goes. `auto` is a file per process in the log folder. */
@@ -170,6 +172,25 @@ export interface NotifyConfig {
   readonly rateLimit: { readonly count: number; readonly perMs: number };
 }
 
+/** Where a socket listens: a numeric IP address and port, or a UNIX socket path. */
+export type ListenAddress = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'unix'; readonly path: string };
+
+/** A socket taskmaster listens on for a program and hands it as LISTEN_FDS (systemd's socket activation). */
+export interface ListenSocketConfig {
+  /** The address as one string (`127.0.0.1:8080`, `[::1]:8080`, an absolute path): what duplicates are found by. */
+  readonly listen: string;
+  readonly address: ListenAddress;
+  /** Its name in LISTEN_FDNAMES. */
+  readonly name: string;
+  readonly backlog: number;
+}
+
+/** An event listener (supervisord's protocol on its stdin and stdout): what it subscribes to, and how many events wait for it. */
+export interface ListenerConfig {
+  readonly events: readonly EventTypeName[];
+  readonly bufferSize: number;
+}
+
 /** The features beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
 export interface ProgramFeatures {
   readonly schedule: ScheduleConfig | null;
@@ -183,4 +204,9 @@ export interface ProgramFeatures {
   readonly poststop: HookConfig | null;
   readonly notify: NotifyConfig | null;
   readonly crashLoop: CrashLoopConfig | null;
+  readonly sockets: readonly ListenSocketConfig[];
+  readonly listener: ListenerConfig | null;
+  /** Emit PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR events for what it writes. */
+  readonly stdoutEvents: boolean;
+  readonly stderrEvents: boolean;
 }

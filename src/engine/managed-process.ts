@@ -1,27 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
-import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
-import type { ProcessInfo } from '../contracts/process-info.js';
+import type { LastOutput, ProcessInfo } from '../contracts/process-info.js';
+import { exitReasonOf, failedByExit, failureLineCount, failureOf, logLastOutput } from './failure-report.js';
 import { runResultOf, type ProcessExtensions } from './process-extensions.js';
 import { describeProcess } from './describe-process.js';
-import { ProcessTimers } from './process-timers.js';
+import { ProcessTimers, timerEvents } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
-import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
-import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
-
-const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
-  start: { type: 'startTimeElapsed' },
-  backoff: { type: 'backoffElapsed' },
-  stop: { type: 'stopTimeElapsed' },
-  timeout: { type: 'timeoutElapsed' },
-};
+import { childEnvironment, spawnChild, spawnFailure, type InheritedSocket } from './spawn-child.js';
+import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type Transition } from './state-machine.js';
 
 /** What a process needs from the supervisor that owns it. */
 export interface ProcessHost extends OutputHost {
-  readonly log: EventLog;
   readonly configDir: string;
   readonly socketPath: string;
   readonly extensions: ProcessExtensions;
@@ -51,6 +43,8 @@ export class ManagedProcess {
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   /** The port a feature gave this process, for its environment and `{port}`. */
   port: number | null = null;
+  /** What features prepared for its spawns: the listening sockets they hold, a NOTIFY_SOCKET its user can reach. */
+  prepared: { sockets: readonly InheritedSocket[]; notifySocket: string | null } = { sockets: [], notifySocket: null };
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -209,16 +203,15 @@ export class ManagedProcess {
 
   /** Starts the child; returns the event that reports how it went, or null when that comes later. */
   private spawnNow(): ProcessEvent | null {
-    const stdoutOutput = this.output.resolve('stdout');
-    const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.output.resolve('stderr');
+    // An event listener's stdout carries its protocol to a feature, not to a file.
+    const stdoutChannel = this.host.extensions.stdoutChannel(this);
     const result = spawnChild({
       program: this.program,
       processName: this.processName,
       configDir: this.host.configDir,
-      stdout: stdoutOutput.kind === 'discard' ? 'ignore' : 'pipe',
-      stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
       supervisorSocket: this.host.socketPath,
+      ...this.prepared,
     });
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
@@ -234,12 +227,13 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
-    this.output.connect(child.stdout, stdoutOutput, 'stdout');
-    this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
+    if (stdoutChannel && child.stdout) stdoutChannel(child.stdout);
+    const run = this.output.attach(stdoutChannel ? null : child.stdout, child.stderr);
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
-      this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current) });
+      if (failedByExit(this.current)) void logLastOutput(this.host.log, this.fullName, child.pid ?? null, exitReasonOf(this.current)!, run);
+      this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current), output: run });
     });
     return { type: 'spawned', pid: child.pid };
   }
@@ -257,8 +251,22 @@ export class ManagedProcess {
     });
   }
 
+  /** What the current or last run wrote last (see LastOutput); null before the first spawn. */
+  lastOutput(lines = failureLineCount): LastOutput | null {
+    return this.output.lastRun?.last(lines) ?? null;
+  }
+
+  /**
+   * The same, once that run's pipes have ended (at most 2 s after its exit), so that its final lines are in.
+   * Call it from onStateChange, before an immediate restart begins the next run.
+   */
+  lastOutputSettled(lines = failureLineCount): Promise<LastOutput | null> {
+    return this.output.lastRun?.lastSettled(lines) ?? Promise.resolve(null);
+  }
+
   info(nowMs = Date.now()): ProcessInfo {
     const { state, pid, exitCode, signal, spawnError } = this.current;
+    const failure = failureOf(this.current, this.output.lastRun);
     const uptime = pid !== null && this.startedAtMs !== null ? Math.floor((nowMs - this.startedAtMs) / 1000) : 0;
     const description = describeProcess({
       snapshot: this.current,
@@ -270,6 +278,7 @@ export class ManagedProcess {
       backoffDueMs: this.timers.backoffDueMs,
       startedAtMs: this.startedAtMs,
       stoppedAtMs: this.stoppedAtMs,
+      failure,
     });
     const notes = this.host.extensions.statusNotes(this, nowMs);
     return {
@@ -289,6 +298,7 @@ export class ManagedProcess {
       health: null,
       nextRunAt: null,
       lastRun: null,
+      ...failure,
     };
   }
 }

@@ -9,13 +9,38 @@ export interface SpawnRequest {
   readonly program: ProgramConfig;
   readonly processName: string;
   readonly configDir: string;
-  /** File descriptors or 'ignore'/'pipe' for stdout and stderr. */
-  readonly stdout: 'ignore' | 'pipe';
-  readonly stderr: 'ignore' | 'pipe';
   /** The port given to the process as PORT and in place of `{port}` in its command. */
   readonly port: number | null;
   /** The supervisor's socket, given to the child so that taskmasterctl run by it finds its supervisor. */
   readonly supervisorSocket: string;
+  /** Listening sockets the child gets as fds 3, 4, ... (systemd's socket activation). */
+  readonly sockets: readonly InheritedSocket[];
+  /** The NOTIFY_SOCKET of a `ready: notify` child, when not the one beside the supervisor's socket (a user: program's). */
+  readonly notifySocket: string | null;
+}
+
+/** A listening socket the supervisor holds open, and its name in LISTEN_FDNAMES. */
+export interface InheritedSocket {
+  readonly fd: number;
+  readonly name: string;
+}
+
+/** systemd's sd_listen_fds variables: a child without sockets must not take its parent's for its own. */
+const listenVariables = ['LISTEN_FDS', 'LISTEN_FDNAMES', 'LISTEN_PID'] as const;
+/**
+ * Sets LISTEN_PID to the pid that then execs the command: spawn cannot know a child's pid
+ * before it runs, and sd_listen_fds ignores sockets whose LISTEN_PID is not its own.
+ */
+const listenPidWrapper = ['/bin/sh', '-c', 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"'] as const;
+
+/** The environment and the command line of a child given `sockets`: the wrapper goes last, right before the command. */
+function withSockets(env: Record<string, string | undefined>, sockets: readonly InheritedSocket[], program: ProgramConfig, file: string, args: readonly string[]): { file: string; args: readonly string[] } {
+  for (const variable of listenVariables) if (!(variable in program.env)) delete env[variable];
+  if (sockets.length === 0) return { file, args };
+  env['LISTEN_FDS'] = String(sockets.length);
+  env['LISTEN_FDNAMES'] = sockets.map((socket) => socket.name).join(':');
+  const [shell, ...shellArgs] = listenPidWrapper;
+  return { file: shell, args: [...shellArgs, file, ...args] };
 }
 
 /** Tells a child's own taskmasterctl where its supervisor listens; leftovers are found by the record, not by it. */
@@ -99,7 +124,7 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
   // Only a `ready: notify` program is told where to notify; others keep what taskmaster itself was given.
-  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = notifySocketPath(request.supervisorSocket);
+  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = request.notifySocket ?? notifySocketPath(request.supervisorSocket);
   else if (!('NOTIFY_SOCKET' in program.env)) delete env['NOTIFY_SOCKET'];
   let user: UserEntry | undefined;
   if (program.user !== null) {
@@ -130,8 +155,11 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const resolved = resolveCommand(command ?? '', env['PATH'] ?? '', cwd ?? request.configDir);
   if ('reason' in resolved) return { ok: false, transient: false, reason: resolved.reason };
 
-  const exec: ExecAs = user === undefined ? { file: resolved.path, args, warning: null } : execAs(user, resolved.path, args);
-  const stdio: StdioOptions = ['pipe', request.stdout, request.stderr];
+  const launched = withSockets(env, request.sockets, program, resolved.path, args);
+  const exec: ExecAs = user === undefined ? { ...launched, warning: null } : execAs(user, launched.file, launched.args);
+  // Always pipes, even for a discarded stream: its last lines say why a run failed.
+  // A socket's fd is CLOEXEC here; passed in stdio, the child gets it dup'ed to 3, 4, ... without that flag.
+  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', ...request.sockets.map((socket) => socket.fd)];
   // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
   const previousUmask = program.umask === null ? null : process.umask(program.umask);
   try {

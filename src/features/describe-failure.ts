@@ -21,17 +21,17 @@ function reasonOf(spawnError: string | null, exitCode: number | null, signal: st
 }
 
 /**
- * The one place an alert learns why a process failed. It reads what exists today: the exit
- * in the snapshot and the in-memory ring of recent output (stderr, or stdout when stderr is
- * merged or discarded), once the pipes have drained.
+ * The one place an alert learns why a process failed: the exit in the snapshot of the change,
+ * and the last lines of the run that ended (stderr, or stdout when stderr is merged or empty),
+ * from the engine's ring of each run's output once that run's pipes have ended.
  */
 export async function describeFailure(process: ManagedProcess, snapshot: ProcessSnapshot, pid: number | null, why: string | null = null): Promise<FailureDetail> {
   const { exitCode, signal, spawnError } = snapshot;
-  // Only an ended run's pipes are waited for: settled() gives up on pipes still open, which a live process's are.
-  if (snapshot.pid === null) await process.output.settled();
-  const stderr = process.output.isCaptured('stderr') ? process.output.recent('stderr', alertLastLines) : '';
-  // A program that reports its errors on stdout is explained by stdout.
-  const text = stderr !== '' || !process.output.isCaptured('stdout') ? stderr : process.output.recent('stdout', alertLastLines);
-  const lastLines = text.split('\n').filter((line, index, lines) => line !== '' || index < lines.length - 1);
-  return { pid, exitCode, signal, reason: reasonOf(spawnError, exitCode, signal, why), lastLines };
+  // Taken now: an immediate restart would make the next run the last one.
+  const run = process.output.lastRun;
+  // A live process (timeout, unhealthy) has nothing to wait for; an ended run's final words may still be in its pipes.
+  const output = run === null ? null : snapshot.pid === null ? await run.lastSettled(alertLastLines) : run.last(alertLastLines);
+  // A spawn that failed ran nothing: lines from an earlier run would mislead.
+  const lastLines = pid === null ? [] : (output?.lines ?? []);
+  return { pid, exitCode, signal, reason: reasonOf(spawnError, exitCode, signal, why), lastLines: [...lastLines] };
 }

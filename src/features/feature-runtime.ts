@@ -1,4 +1,3 @@
-import { join, dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from '../engine/event-log.js';
@@ -11,6 +10,8 @@ import { JobScheduler, type JobRun } from './job-scheduler.js';
 import { JobState } from './job-state.js';
 import { LazyAlerts } from './lazy-alerts.js';
 import { runResultOf } from '../engine/process-extensions.js';
+import type { StateFile } from '../output/state-file.js';
+import { RunHistoryStore } from './run-history-store.js';
 
 export interface FeatureHost {
   readonly log: EventLog;
@@ -33,13 +34,16 @@ export class FeatureRuntime {
   private readonly schedulers = new Map<string, JobScheduler>();
   private readonly alerts: LazyAlerts;
   private readonly jobState: JobState;
+  /** The ended runs of every process, kept in the state file for `history`. */
+  readonly runs: RunHistoryStore;
 
   constructor(
     private readonly host: FeatureHost,
-    logFile: string,
+    state: StateFile,
   ) {
     this.alerts = new LazyAlerts((level, message) => host.log.write(level, message, { event: 'notify' }));
-    this.jobState = new JobState(join(dirname(logFile), 'taskmaster-state.json'));
+    this.jobState = new JobState(state);
+    this.runs = new RunHistoryStore(state);
   }
 
   private monitorsOf(process: ManagedProcess): Monitors {
