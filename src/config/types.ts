@@ -31,6 +31,8 @@ export interface ProgramConfig extends ProgramFeatures {
   readonly stderrMaxBytes: number;
   readonly stderrBackups: number;
   readonly logTimestamps: boolean;
+  /** Runs under a pseudo-terminal: one stream (stdout) instead of pipes, and `fg` attaches a terminal. */
+  readonly tty: boolean;
   /** Permission bits of its output files. */
   readonly logFileMode: number;
   readonly env: Readonly<Record<string, string>>;

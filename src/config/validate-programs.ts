@@ -44,6 +44,10 @@ function validateProgram(entry: ProgramEntry, issues: IssueList, source: string)
     const field = entry.fields.get('redirect_stderr')!;
     issues.add(field.node, field.keyPath, 'cannot be true for a listener: its stdout carries the event listener protocol');
   }
+  // A pseudo-terminal's spawn passes no descriptors beyond the terminal, and a listener's protocol needs pipes.
+  for (const [key, clash] of [['sockets', entry.program.sockets.length > 0], ['listener', entry.program.listener !== null]] as const) {
+    if (entry.program.tty && clash) issues.add(entry.fields.get(key)!.node, entry.fields.get(key)!.keyPath, 'cannot be used with tty: true (a pseudo-terminal carries no other descriptors, and its output is not a pipe)');
+  }
 }
 
 /** The validate stage: what one value alone cannot tell, within a program and across them. */

@@ -60,4 +60,6 @@ export interface ProcessInfo extends ProcessResources {
   /** Which stream lastLines come from, and the file holding all of it (null: discarded or inherit); null with no failed run. */
   readonly lastLinesStream: 'stdout' | 'stderr' | null;
   readonly lastLinesFile: string | null;
+  /** Runs under a pseudo-terminal (`tty: true`): `fg` attaches a terminal to it. */
+  readonly tty?: boolean;
 }

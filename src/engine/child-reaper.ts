@@ -44,6 +44,12 @@ export function trackNodeChildren(): void {
   };
 }
 
+/** A child forked by something other than child_process (a terminal spawner) that waits for it itself. */
+export function trackOwnChild(pid: number, child: { once(event: 'exit', listener: () => void): unknown }): void {
+  nodeChildren.add(pid);
+  child.once('exit', () => nodeChildren.delete(pid));
+}
+
 /** Our children: every thread's list, or a scan of /proc where the kernel lacks those lists. */
 function ownChildren(): number[] {
   try {

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
@@ -9,7 +8,8 @@ import { describeProcess } from './describe-process.js';
 import { ProcessTimers, timerEvents } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
-import { childEnvironment, spawnChild, spawnFailure, type InheritedSocket } from './spawn-child.js';
+import type { ChildHandle, TerminalSession } from './child-handle.js';
+import { childEnvironment, spawnChild, spawnFailure, type InheritedSocket, type SpawnRequest } from './spawn-child.js';
 import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type Transition } from './state-machine.js';
 
 /** What a process needs from the supervisor that owns it. */
@@ -30,7 +30,9 @@ export class ManagedProcess {
   program: ProgramConfig;
   readonly index: number;
   private current: ProcessSnapshot;
-  private child: ChildProcess | null = null;
+  private child: ChildHandle | null = null;
+  /** The viewers of the current run of a `tty: true` process (null on pipes); the session ends with its run. */
+  terminal: TerminalSession | null = null;
   private lastPid: number | null = null;
   private startedAtMs: number | null = null;
   /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
@@ -76,7 +78,7 @@ export class ManagedProcess {
     return this.current.state;
   }
 
-  get stdin(): ChildProcess['stdin'] {
+  get stdin(): ChildHandle['stdin'] {
     return this.child?.stdin ?? null;
   }
 
@@ -205,17 +207,19 @@ export class ManagedProcess {
   private spawnNow(): ProcessEvent | null {
     // An event listener's stdout carries its protocol to a feature, not to a file.
     const stdoutChannel = this.host.extensions.stdoutChannel(this);
-    const result = spawnChild({
+    const request: SpawnRequest = {
       program: this.program,
       processName: this.processName,
       configDir: this.host.configDir,
       port: this.port,
       supervisorSocket: this.host.socketPath,
       ...this.prepared,
-    });
+    };
+    const terminals = this.program.tty ? this.host.extensions.terminals() : null;
+    const result = terminals ? terminals.spawn(request) : spawnChild(request);
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
-    const child = result.child;
+    const child: ChildHandle = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => this.dispatch({ type: 'spawnFailed', ...spawnFailure(this.program.argv[0] ?? '', error) }));
@@ -227,6 +231,7 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
+    this.terminal = terminals && 'resize' in result.child ? terminals.open(result.child, this.output, this.output.resolve('stdout').kind === 'discard', this.fullName) : null;
     if (stdoutChannel && child.stdout) stdoutChannel(child.stdout);
     const run = this.output.attach(stdoutChannel ? null : child.stdout, child.stderr);
     child.once('exit', (exitCode, signal) => {
@@ -299,6 +304,7 @@ export class ManagedProcess {
       nextRunAt: null,
       lastRun: null,
       ...failure,
+      tty: this.program.tty,
     };
   }
 }

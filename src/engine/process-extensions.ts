@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { RunRecord } from '../contracts/process-info.js';
+import type { TerminalStrategy } from './child-handle.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { RunOutput } from './run-output.js';
 import type { ProcessSnapshot } from './state-machine.js';
@@ -41,6 +42,8 @@ export interface ProcessExtensions {
   blockedReason(process: ManagedProcess): string | null;
   /** Who reads the child's stdout instead of its output file (an event listener's protocol), or null. */
   stdoutChannel(process: ManagedProcess): ((stdout: Readable) => void) | null;
+  /** Spawns and watches `tty: true` programs; ready once beforeSpawn of such a program has resolved (the pty library loads lazily). */
+  terminals(): TerminalStrategy;
   /** What status adds after the engine's own description (health, port, next run...). */
   statusNotes(process: ManagedProcess, nowMs: number): readonly string[];
 }

@@ -73,7 +73,26 @@ export function childEnvironment(program: ProgramConfig, processName: string, po
 }
 
 /** A warning is something the event log should say once (a missing setpriv). */
-export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | { ok: false; reason: string; transient: boolean };
+export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | SpawnFailure;
+export interface SpawnFailure {
+  readonly ok: false;
+  readonly reason: string;
+  readonly transient: boolean;
+}
+
+/** Everything a spawn strategy (pipes or a terminal) needs, checked before anything is forked. */
+export interface LaunchPlan {
+  readonly file: string;
+  readonly args: readonly string[];
+  /** The command as the config names it, for argv[0] when no setpriv stands in front. */
+  readonly argv0: string | null;
+  readonly cwd: string | undefined;
+  readonly env: Record<string, string | undefined>;
+  readonly uid: number | undefined;
+  readonly gid: number | undefined;
+  readonly umask: number | null;
+  readonly warning: string | null;
+}
 
 /** Errors that say the supervisor ran short (descriptors, processes, memory), not that the program is wrong. */
 /** Why an asynchronous spawn error failed the start, and whether it is the supervisor's own shortage. */
@@ -118,8 +137,8 @@ function resolveCommand(command: string, pathVariable: string, baseDir: string):
   return { reason: `can't find command '${command}'` };
 }
 
-/** Starts one child in its own process group with its own umask, directory, environment and user. */
-export function spawnChild(request: SpawnRequest): SpawnResult {
+/** Resolves the command, user, directory and environment of one spawn, or says why it cannot happen. */
+export function planLaunch(request: SpawnRequest): LaunchPlan | SpawnFailure {
   const { program, processName } = request;
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
@@ -157,28 +176,53 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
 
   const launched = withSockets(env, request.sockets, program, resolved.path, args);
   const exec: ExecAs = user === undefined ? { ...launched, warning: null } : execAs(user, launched.file, launched.args);
+  return {
+    file: exec.file,
+    args: exec.args,
+    // Through setpriv (or the sockets' wrapper) the command's argv[0] is its resolved path.
+    argv0: exec.file === resolved.path ? (command ?? null) : null,
+    cwd,
+    env,
+    uid: exec.uid,
+    gid: exec.gid,
+    umask: program.umask,
+    warning: exec.warning,
+  };
+}
+
+/** Runs a synchronous fork under the program's umask: Node has no per-child umask, so ours is set and restored at once. */
+export function withUmask<T>(umask: number | null, fork: () => T): T {
+  const previousUmask = umask === null ? null : process.umask(umask);
+  try {
+    return fork();
+  } finally {
+    if (previousUmask !== null) process.umask(previousUmask);
+  }
+}
+
+/** Starts one child in its own process group with its own umask, directory, environment and user. */
+export function spawnChild(request: SpawnRequest): SpawnResult {
+  const plan = planLaunch(request);
+  if ('ok' in plan) return plan;
   // Always pipes, even for a discarded stream: its last lines say why a run failed.
   // A socket's fd is CLOEXEC here; passed in stdio, the child gets it dup'ed to 3, 4, ... without that flag.
   const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', ...request.sockets.map((socket) => socket.fd)];
-  // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
-  const previousUmask = program.umask === null ? null : process.umask(program.umask);
   try {
-    const child = spawn(exec.file, exec.args, {
-      // Through setpriv the command's argv[0] is its resolved path.
-      ...(exec.file === resolved.path ? { argv0: command } : {}),
-      cwd,
-      env,
-      stdio,
-      // A new session makes the child a process group leader, so the whole group can be signalled.
-      detached: true,
-      ...(exec.uid === undefined ? {} : { uid: exec.uid }),
-      ...(exec.gid === undefined ? {} : { gid: exec.gid }),
-    });
-    return { ok: true, child, warning: exec.warning };
+    const child = withUmask(plan.umask, () =>
+      spawn(plan.file, plan.args, {
+        ...(plan.argv0 === null ? {} : { argv0: plan.argv0 }),
+        cwd: plan.cwd,
+        env: plan.env,
+        stdio,
+        // A new session makes the child a process group leader, so the whole group can be signalled.
+        detached: true,
+        ...(plan.uid === undefined ? {} : { uid: plan.uid }),
+        ...(plan.gid === undefined ? {} : { gid: plan.gid }),
+      }),
+    );
+    return { ok: true, child, warning: plan.warning };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, transient: isResourceShortage(code), reason: `couldn't exec ${resolved.path}: ${code ?? (error as Error).message}` };
-  } finally {
-    if (previousUmask !== null) process.umask(previousUmask);
+    return { ok: false, transient: isResourceShortage(code), reason: `couldn't exec ${plan.file}: ${code ?? (error as Error).message}` };
   }
 }

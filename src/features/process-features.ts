@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { EventLog } from '../engine/event-log.js';
 import { lookupUser, type UserEntry } from '../engine/user-lookup.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
+import type { TerminalStrategy } from '../engine/child-handle.js';
 import type { ProcessExtensions, RunEnd } from '../engine/process-extensions.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { EventListenerLoader } from './event-listeners/event-listener-loader.js';
@@ -30,6 +31,7 @@ export class ProcessFeatures implements ProcessExtensions {
   private notifyReceiver: NotifyReceiver | null = null;
   private listenSockets: ListenSockets | null = null;
   private readonly readyChecks = new ReadyChecks(() => this.receiver());
+  private ptyStrategy: TerminalStrategy | null = null;
 
   constructor(
     private readonly log: EventLog,
@@ -65,6 +67,22 @@ export class ProcessFeatures implements ProcessExtensions {
     this.listenSockets?.retain(programs);
   }
 
+  // The pty library and its addon load with the first `tty: true` spawn; a failure fails that start with why.
+  private async loadPty(): Promise<void> {
+    if (this.ptyStrategy) return;
+    const { loadPtyStrategy } = await import('./pty-spawner.js');
+    try {
+      this.ptyStrategy = loadPtyStrategy();
+    } catch (error) {
+      throw new Error(`couldn't load the pty library for tty: true (${(error as Error).message.split('\n')[0]}); reinstall taskmaster's dependencies with npm ci`);
+    }
+  }
+
+  terminals(): TerminalStrategy {
+    if (!this.ptyStrategy) throw new Error('the pty library loads in beforeSpawn of a tty: true process');
+    return this.ptyStrategy;
+  }
+
   /** Closes the NOTIFY_SOCKET and the listening sockets, when some were bound. */
   close(): void {
     this.notifyReceiver?.close();
@@ -82,7 +100,7 @@ export class ProcessFeatures implements ProcessExtensions {
 
   needsPreparation(process: ManagedProcess): boolean {
     const { program } = process;
-    return program.port !== null || program.prestart !== null || program.ready?.probe.kind === 'notify' || program.sockets.length > 0 || program.listener !== null;
+    return program.port !== null || program.prestart !== null || program.ready?.probe.kind === 'notify' || program.sockets.length > 0 || program.listener !== null || (program.tty && this.ptyStrategy === null);
   }
 
   async beforeSpawn(process: ManagedProcess): Promise<void> {
@@ -94,6 +112,7 @@ export class ProcessFeatures implements ProcessExtensions {
     if (process.program.sockets.length > 0) process.prepared.sockets = (await this.sockets()).acquire(process.program);
     // A listener's stdout needs the feature that reads its protocol, loaded on first need.
     if (process.program.listener !== null) await this.listeners().ensure([process.program]);
+    if (process.program.tty) await this.loadPty();
     if (process.program.port !== null) process.port = await this.ports.acquire(process, process.program.port, process.port);
     await runPrestart(process);
   }

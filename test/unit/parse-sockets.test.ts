@@ -75,4 +75,10 @@ describe('sockets', () => {
     const after = parse('programs:\n  web: { cmd: sleep 1, sockets: ["127.0.0.1:8081"] }\n');
     assert.deepEqual(diffConfigs(before, after).changed.map((change) => [change.name, change.respawn]), [['web', true]]);
   });
+
+  it('refuses sockets on a tty: true program, which gets no descriptors but its terminal', () => {
+    assert.deepEqual(problems('programs:\n  web: { cmd: sleep 1, tty: true, sockets: ["127.0.0.1:8080"] }\n'), [
+      '/srv/taskmaster.yaml:2:44: programs.web.sockets: cannot be used with tty: true (a pseudo-terminal carries no other descriptors, and its output is not a pipe)',
+    ]);
+  });
 });

@@ -9,7 +9,7 @@ const programFields: Record<keyof ProgramConfig, true> = {
   name: true, cmd: true, argv: true, numprocs: true, umask: true, workingDir: true, autostart: true, autorestart: true,
   exitCodes: true, startRetries: true, startTimeMs: true, stopSignal: true, stopTimeMs: true, stdout: true, stderr: true,
   redirectStderr: true, stdoutMaxBytes: true, stdoutBackups: true, stderrMaxBytes: true, stderrBackups: true,
-  logTimestamps: true, logFileMode: true, env: true, user: true, priority: true, stopAsGroup: true, killAsGroup: true,
+  logTimestamps: true, tty: true, logFileMode: true, env: true, user: true, priority: true, stopAsGroup: true, killAsGroup: true,
   schedule: true, timeoutMs: true, healthcheck: true, ready: true, heartbeat: true, dependsOn: true, port: true,
   prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true,
 };
