@@ -1,4 +1,5 @@
-import { parseCrashLoop, parseDependsOn, parseHealthcheck, parseHeartbeat, parseHook, parseNotify, parsePort, parseReady, defaultCrashLoop } from './parse-features.js';
+import { parseCrashLoop, parseDependsOn, parseHealthcheck, parseHeartbeat, parseHook, parsePort, parseReady, defaultCrashLoop } from './parse-features.js';
+import { parseNotify } from './parse-notify.js';
 import { parseSockets } from './parse-sockets.js';
 import { parseListener } from './parse-listener.js';
 import { programKey, scalar, scheduleKey, type ProgramKey } from './program-key.js';
@@ -18,6 +19,8 @@ export const featureKeys: readonly ProgramKey[] = [
   scheduleKey('catchup', 'catchup', { reload: 'supervision', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'run once at start if a tick was missed while taskmaster was down' }),
   scheduleKey('jitter', 'jitterMs', { reload: 'supervision', default: 0, parse: scalar(parseDuration), shown: '0', doc: 'delay each tick by a random amount up to this' }),
   scheduleKey('times', 'times', { reload: 'supervision', default: 0, parse: scalar((raw) => parseWholeNumber(raw, 0)), shown: '0', doc: 'retries of a failed run before it counts as failed' }),
+  scheduleKey('retry_delay', 'retryDelayMs', { reload: 'supervision', default: 1000, parse: scalar(parseDuration), shown: '1s', doc: 'wait before the first retry of a failed run, doubled for each next retry' }),
+  scheduleKey('retry_max_delay', 'retryMaxDelayMs', { reload: 'supervision', default: 60_000, parse: scalar(parseDuration), shown: '1m', doc: 'the longest wait between retries' }),
   programKey('timeout', 'timeoutMs', {
     reload: 'supervision', default: 0, parse: scalar(parseDuration), shown: '0 (none)',
     doc: 'stop a run that takes longer (stopsignal, then SIGKILL after `stoptime`); it counts as an unexpected exit',
@@ -39,8 +42,8 @@ export const featureKeys: readonly ProgramKey[] = [
   programKey('prestart', 'prestart', { reload: 'spawn', default: null, parse: parseHook, shown: 'none; `timeout: 30s`', doc: 'a command (or `{cmd, timeout}`) run before each spawn; if it fails, the start fails' }),
   programKey('poststop', 'poststop', { reload: 'supervision', default: null, parse: parseHook, shown: 'none; `timeout: 30s`', doc: 'a command (or `{cmd, timeout}`) run after each exit' }),
   programKey('notify', 'notify', {
-    reload: 'supervision', default: null, parse: parseNotify, shown: 'none; `on`: every event',
-    doc: '`{on, url, cmd}`: a webhook and/or a command on `fatal`, `unexpected_exit`, `unhealthy`, `timeout`, `backoff`',
+    reload: 'supervision', default: null, parse: parseNotify, shown: 'none; `on`: every event but `job_succeeded`; `rate_limit: {count: 5, per: 5m}`',
+    doc: '`{on, url, secret, cmd, syslog, email, rate_limit}`: alerts by webhook, command, syslog and/or email on `fatal`, `unexpected_exit`, `unhealthy`, `timeout`, `backoff`, `health_restart`, `heartbeat_restart`, `job_failed`, `job_succeeded` (see Alerts)',
   }),
   programKey('crash_loop', 'crashLoop', {
     reload: 'supervision', default: defaultCrashLoop, parse: parseCrashLoop, shown: '`{quick_exit: 10s, burst: 3, delay: 1s, max_delay: 60s, limit: 0}`',

@@ -4,15 +4,12 @@ import { didYouMean } from './did-you-mean.js';
 import { configLimits } from './limits.js';
 import type { KeyContext, KeyParser } from './program-key.js';
 import {
-  notifyEvents,
   type CrashLoopConfig,
   type Dependency,
   type DependencyCondition,
   type HealthcheckConfig,
   type HeartbeatConfig,
   type HookConfig,
-  type NotifyConfig,
-  type NotifyEvent,
   type PortConfig,
   type Probe,
   type ReadyConfig,
@@ -20,7 +17,7 @@ import {
 } from './types.js';
 import { bad, describe, nonEmptyText, ok, oneOf, parseBoolean, parseDuration, parseWholeNumber, readScalar, scalarOf, type Field, type Parsed } from './yaml-values.js';
 
-type Fields = Map<string, Field>;
+export type Fields = Map<string, Field>;
 
 /** Protective defaults: three quick restarts, then 1 s, 2 s, 4 s ... up to a minute, never FATAL. */
 export const defaultCrashLoop: CrashLoopConfig = { quickExitMs: 10_000, burst: 3, delayMs: 1000, maxDelayMs: 60_000, limit: 0 };
@@ -51,7 +48,7 @@ export function readField<T>(fields: Fields, key: string, parse: (value: unknown
 }
 
 /** A sub-key that must be there and not empty; undefined once reported. */
-function requiredText(fields: Fields, key: string, node: Node, keyPath: string, context: KeyContext): string | undefined {
+export function requiredText(fields: Fields, key: string, node: Node, keyPath: string, context: KeyContext): string | undefined {
   const value = readField(fields, key, nonEmptyText, '', context);
   if (value !== '') return value;
   context.issues.add(node, keyPath, `${key} is required`);
@@ -180,23 +177,6 @@ export function parsePort(value: unknown): Parsed<PortConfig> {
   }
   return bad('expected auto, a port, or a range such as 8888-8899');
 }
-
-export const parseNotify: KeyParser<NotifyConfig | null> = (node, keyPath, context) => {
-  const fields = readMapping(node, keyPath, ['on', 'url', 'cmd'], context);
-  if (!fields) return null;
-  let events: NotifyEvent[] = [...notifyEvents];
-  const onField = fields.get('on');
-  if (onField) {
-    const items = isSeq(onField.node) ? onField.node.items.map((item) => scalarOf(item as Node)) : [scalarOf(onField.node)];
-    const unknown = items.filter((item) => !notifyEvents.includes(item as NotifyEvent));
-    if (unknown.length > 0) context.issues.add(onField.node, onField.keyPath, `expected events among ${notifyEvents.join(', ')}, got ${unknown.join(', ')}`);
-    events = items.filter((item): item is NotifyEvent => notifyEvents.includes(item as NotifyEvent));
-  }
-  const url = readField<string | null>(fields, 'url', (raw) => (typeof raw === 'string' && /^https?:\/\//.test(raw) ? ok(raw) : bad('expected an http:// or https:// URL')), null, context);
-  const cmd = readField<string | null>(fields, 'cmd', nonEmptyText, null, context);
-  if (url === null && cmd === null) context.issues.add(node, keyPath, 'expected url or cmd (or both)');
-  return { events, url, cmd };
-};
 
 /** `crash_loop: false` turns the backoff off; a mapping overrides some of the defaults. */
 export const parseCrashLoop: KeyParser<CrashLoopConfig | null> = (node, keyPath, context) => {

@@ -121,6 +121,9 @@ export interface ScheduleConfig {
   readonly jitterMs: number;
   /** Retries of a failed run before it counts as failed. */
   readonly times: number;
+  /** Wait before the first retry, doubled for each next one up to retryMaxDelayMs. */
+  readonly retryDelayMs: number;
+  readonly retryMaxDelayMs: number;
 }
 
 export type DependencyCondition = 'started' | 'healthy' | 'completed_successfully';
@@ -138,13 +141,37 @@ export interface HookConfig {
   readonly timeoutMs: number;
 }
 
-export const notifyEvents = ['fatal', 'unexpected_exit', 'unhealthy', 'timeout', 'backoff'] as const;
+export const notifyEvents = ['fatal', 'unexpected_exit', 'unhealthy', 'timeout', 'backoff', 'health_restart', 'heartbeat_restart', 'job_failed', 'job_succeeded'] as const;
 export type NotifyEvent = (typeof notifyEvents)[number];
+/** Sent without `on`: every event but the good news of a job, which is asked for by name. */
+export const defaultNotifyEvents: readonly NotifyEvent[] = notifyEvents.filter((event) => event !== 'job_succeeded');
+
+/** Where syslog alerts go: the local socket, or a server by UDP or TCP (octet-counted frames). */
+export type SyslogTarget = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'udp' | 'tcp'; readonly host: string; readonly port: number };
+
+export interface EmailConfig {
+  readonly to: readonly string[];
+  readonly from: string;
+  readonly host: string;
+  readonly port: number;
+  /** Refuse to send unless the server upgrades the connection with STARTTLS (port 465 is TLS from the start). */
+  readonly starttls: boolean;
+  readonly user: string | null;
+  readonly password: string | null;
+  /** A PEM file of the certificate authority that signed the server's certificate, beside the system's. */
+  readonly caFile: string | null;
+}
 
 export interface NotifyConfig {
   readonly events: readonly NotifyEvent[];
   readonly url: string | null;
+  /** Key of the HMAC-SHA256 signature of each webhook body. */
+  readonly secret: string | null;
   readonly cmd: string | null;
+  readonly syslog: SyslogTarget | null;
+  readonly email: EmailConfig | null;
+  /** At most `count` alerts per process in any `perMs`; the rest are counted and summarised. */
+  readonly rateLimit: { readonly count: number; readonly perMs: number };
 }
 
 /** Where a socket listens: a numeric IP address and port, or a UNIX socket path. */

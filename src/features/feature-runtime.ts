@@ -5,9 +5,11 @@ import type { ManagedProcess } from '../engine/managed-process.js';
 import { runningStates, type ProcessState } from '../engine/state-machine.js';
 import { HealthMonitor, type Health } from './health-monitor.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
-import { JobScheduler } from './job-scheduler.js';
+import type { AttemptResult } from './alert.js';
+import { JobScheduler, type JobRun } from './job-scheduler.js';
 import { JobState } from './job-state.js';
-import { Notifier } from './notifier.js';
+import { LazyAlerts } from './lazy-alerts.js';
+import { runResultOf } from '../engine/process-extensions.js';
 import type { StateFile } from '../output/state-file.js';
 import { RunHistoryStore } from './run-history-store.js';
 
@@ -30,7 +32,7 @@ const runEnded: readonly ProcessState[] = ['EXITED', 'FATAL', 'STOPPED'];
 export class FeatureRuntime {
   private readonly monitors = new Map<ManagedProcess, Monitors>();
   private readonly schedulers = new Map<string, JobScheduler>();
-  readonly notifier: Notifier;
+  private readonly alerts: LazyAlerts;
   private readonly jobState: JobState;
   /** The ended runs of every process, kept in the state file for `history`. */
   readonly runs: RunHistoryStore;
@@ -39,7 +41,7 @@ export class FeatureRuntime {
     private readonly host: FeatureHost,
     state: StateFile,
   ) {
-    this.notifier = new Notifier((level, message) => host.log.write(level, message, { event: 'notify' }));
+    this.alerts = new LazyAlerts((level, message) => host.log.write(level, message, { event: 'notify' }));
     this.jobState = new JobState(state);
     this.runs = new RunHistoryStore(state);
   }
@@ -57,17 +59,25 @@ export class FeatureRuntime {
               this.host.onHealthChange(process);
             },
             onUnhealthy: (detail) => {
-              this.notifier.notify(process.program, 'unhealthy', { process: process.fullName, pid: process.snapshot.pid, message: `${process.fullName} is unhealthy: ${detail}` });
               if (process.program.healthcheck?.onUnhealthy === 'restart' && this.host.mayRestart()) {
+                const pid = process.snapshot.pid;
+                if (process.program.notify) this.alerts.use((alerts) => alerts.restarting(process, pid, 'health_restart', `unhealthy (${detail})`));
                 void this.host.restartProcess(process, `unhealthy (${detail})`);
+              } else {
+                const snapshot = process.snapshot;
+                if (process.program.notify) this.alerts.use((alerts) => alerts.unhealthy(process, snapshot, detail));
               }
             },
           })
         : null,
       heartbeat: program.heartbeat
         ? new HeartbeatMonitor(program.heartbeat, (ageMs) => {
+            const why = `stale heartbeat (${program.heartbeat!.file} not touched for ${Math.round(ageMs / 1000)}s)`;
             this.host.log.warn(`heartbeat: ${process.fullName} has not touched ${program.heartbeat!.file} for ${Math.round(ageMs / 1000)}s, restarting it`, { event: 'heartbeat_stale', process: process.fullName, pid: process.snapshot.pid });
-            if (this.host.mayRestart()) void this.host.restartProcess(process, 'stale heartbeat');
+            if (!this.host.mayRestart()) return;
+            const pid = process.snapshot.pid;
+            if (process.program.notify) this.alerts.use((alerts) => alerts.restarting(process, pid, 'heartbeat_restart', why));
+            void this.host.restartProcess(process, 'stale heartbeat');
           })
         : null,
     };
@@ -77,7 +87,7 @@ export class FeatureRuntime {
 
   /** Called on every state change: monitors follow RUNNING, alerts follow failures. */
   onStateChange(process: ManagedProcess, previous: ProcessState): void {
-    const { state, exitExpected, timedOut, pid, spawnError, backoffKind, resourceRetries } = process.snapshot;
+    const state = process.snapshot.state;
     const needsMonitors = process.program.healthcheck !== null || process.program.heartbeat !== null || this.monitors.has(process);
     if (needsMonitors) {
       const monitors = this.monitorsOf(process);
@@ -89,13 +99,8 @@ export class FeatureRuntime {
         monitors.heartbeat?.stop();
       }
     }
-    if (process.program.notify === null) return;
-    const notice = (message: string) => ({ process: process.fullName, pid: pid ?? null, message });
-    if (state === 'FATAL') this.notifier.notify(process.program, 'fatal', notice(`${process.fullName} entered FATAL: ${spawnError ?? 'too many start retries'}`));
-    // An outage of descriptors retries every few seconds: one alert for it, not one per retry.
-    else if (state === 'BACKOFF' && (backoffKind !== 'resources' || resourceRetries === 1)) this.notifier.notify(process.program, 'backoff', notice(`${process.fullName} ${backoffKind === 'crash_loop' ? 'is in a crash loop' : 'failed to start'} and will retry${spawnError ? `: ${spawnError}` : ''}`));
-    else if (state === 'STOPPING' && timedOut) this.notifier.notify(process.program, 'timeout', notice(`${process.fullName} ran longer than its timeout`));
-    else if (state === 'EXITED' && exitExpected === false && !timedOut) this.notifier.notify(process.program, 'unexpected_exit', notice(`${process.fullName} exited unexpectedly`));
+    const snapshot = process.snapshot;
+    if (process.program.notify) this.alerts.use((alerts) => alerts.onStateChange(process, snapshot, previous));
   }
 
   healthOf(process: ManagedProcess): { health: Health; detail: string } | null {
@@ -141,32 +146,41 @@ export class FeatureRuntime {
     for (const program of wanted.values()) {
       const scheduler = new JobScheduler(program, program.schedule!, this.jobState, {
         isRunning: () => this.host.processesOf(program.name).some((process) => runningStates.includes(process.state)),
-        run: () => this.runJob(program.name),
+        run: (attempt) => this.runJob(program.name, attempt),
         stop: async () => {
           await Promise.all(this.host.processesOf(program.name).map(async (process) => {
             if (process.dispatch({ type: 'stop' }).accepted) await process.waitFor((snapshot) => runEnded.includes(snapshot.state));
           }));
         },
         log: (level, message) => this.host.log.write(level, message, { event: 'schedule', process: program.name }),
+        finished: (succeeded, attempts) => {
+          const current = this.host.processesOf(program.name)[0]?.program ?? program;
+          if (current.notify) this.alerts.use((alerts) => alerts.jobFinished(current, succeeded, attempts));
+        },
       });
       this.schedulers.set(program.name, scheduler);
       scheduler.start();
     }
   }
 
-  private async runJob(programName: string): Promise<boolean> {
-    if (!this.host.mayRestart()) return true;
-    const results = await Promise.all(this.host.processesOf(programName).map(async (process) => {
+  private async runJob(programName: string, attempt: number): Promise<JobRun> {
+    if (!this.host.mayRestart()) return { ok: true, results: [] };
+    const results: (AttemptResult | AttemptResult['result'])[] = await Promise.all(this.host.processesOf(programName).map(async (process) => {
       process.dispatch({ type: 'start' });
+      const startedAtMs = Date.now();
       const snapshot = await process.waitFor((current) => runEnded.includes(current.state));
-      return snapshot.state === 'EXITED' && snapshot.exitExpected === true;
+      const result = (snapshot.state === 'FATAL' ? 'failure' : runResultOf(snapshot)) as AttemptResult['result'];
+      // The details of each try are gathered only for a job that sends alerts.
+      return process.program.notify ? this.alerts.get((alerts) => alerts.attemptResult(process, snapshot, attempt, startedAtMs, result)) : result;
     }));
-    return results.every(Boolean);
+    const ok = results.every((entry) => (typeof entry === 'string' ? entry : entry.result) === 'success');
+    return { ok, results: results.filter((entry): entry is AttemptResult => typeof entry !== 'string') };
   }
 
   stopAll(): void {
     for (const scheduler of this.schedulers.values()) scheduler.stop();
     this.schedulers.clear();
     this.forget([...this.monitors.keys()]);
+    this.alerts.close();
   }
 }

@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   readonly timeoutMs: number;
   /** The program's `user:`: its hooks and probes run as that user too, never as root. */
   readonly user?: string | null | undefined;
+  /** Written to its stdin, which is closed after it; without it stdin is /dev/null. */
+  readonly input?: string;
 }
 
 /** The command as the program's user (setpriv with its groups), or as is without one. */
@@ -58,12 +60,17 @@ export function runCommand(cmd: string, options: RunCommandOptions): Promise<Com
     let output = '';
     let timedOut = false;
     const ids = { ...(exec.uid === undefined ? {} : { uid: exec.uid }), ...(exec.gid === undefined ? {} : { gid: exec.gid }) };
-    const child = spawn(exec.file, exec.args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...ids });
+    const child = spawn(exec.file, exec.args, { env, cwd: options.cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true, ...ids });
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-keptOutputBytes);
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    if (child.stdin) {
+      // A command that does not read its input must not fail on EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     const timer = setTimeout(() => {
       timedOut = true;
       try {

@@ -13,7 +13,7 @@ const programFields: Record<keyof ProgramConfig, true> = {
   schedule: true, timeoutMs: true, healthcheck: true, ready: true, heartbeat: true, dependsOn: true, port: true,
   prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true,
 };
-const scheduleFields: Record<keyof ScheduleConfig, true> = { expression: true, timezone: true, overlap: true, catchup: true, jitterMs: true, times: true };
+const scheduleFields: Record<keyof ScheduleConfig, true> = { expression: true, timezone: true, overlap: true, catchup: true, jitterMs: true, times: true, retryDelayMs: true, retryMaxDelayMs: true };
 // The program's name is the key it sits under, and the schedule group is filled by its own keys.
 const notKeys = new Set(['name', 'schedule']);
 
@@ -49,7 +49,7 @@ describe('the program-key table', () => {
       assert.deepEqual(plain[field], row.default, row.key);
       assert.deepEqual(job[field], 'scheduledDefault' in row ? row.scheduledDefault : row.default, row.key);
     }
-    assert.deepEqual(job.schedule, { expression: '@hourly', timezone: null, overlap: 'skip', catchup: false, jitterMs: 0, times: 0 });
+    assert.deepEqual(job.schedule, { expression: '@hourly', timezone: null, overlap: 'skip', catchup: false, jitterMs: 0, times: 0, retryDelayMs: 1000, retryMaxDelayMs: 60_000 });
     assert.equal(plain.schedule, null);
   });
 
