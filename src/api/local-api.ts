@@ -4,7 +4,8 @@ import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-type
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
-import { readLastLines } from '../output/read-tail.js';
+import { lastBytesOf, readLastBytes } from '../output/read-last-bytes.js';
+import { maxTailLines, readLastLines } from '../output/read-tail.js';
 import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
 import type { Supervisor } from './supervisor.js';
@@ -94,12 +95,15 @@ export class LocalApi implements SupervisorApi {
     return process;
   }
 
-  async tail(source: LogSource, lines: number): Promise<string> {
-    if (source.kind === 'events') return (await readLastLines(this.supervisor.log.file, lines)).text;
+  async tail(source: LogSource, lines: number, bytes?: number): Promise<string> {
+    const readFile = async (path: string): Promise<string> => (bytes === undefined ? (await readLastLines(path, lines)).text : readLastBytes(path, bytes));
+    if (source.kind === 'events') return readFile(this.supervisor.log.file);
     const process = this.capturedProcess(source);
     const path = process.output.path(source.stream);
+    if (path !== null) return readFile(path);
     // Streams without a file (inherit) are read from the in-memory ring.
-    return path === null ? process.output.recent(source.stream, lines) : (await readLastLines(path, lines)).text;
+    const recent = process.output.recent(source.stream, bytes === undefined ? lines : maxTailLines);
+    return bytes === undefined ? recent : lastBytesOf(recent, bytes);
   }
 
   async follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void> {

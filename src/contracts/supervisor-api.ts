@@ -61,7 +61,8 @@ export interface SupervisorApi {
   pid(): Promise<number>;
   /** The last runs of each named process: start, duration, result. */
   history(name: string): Promise<ProcessHistory[]>;
-  tail(source: LogSource, lines: number): Promise<string>;
+  /** The last `lines` lines; with `bytes`, the last `bytes` bytes instead (supervisorctl's tail: 1600). */
+  tail(source: LogSource, lines: number, bytes?: number): Promise<string>;
   /** Calls onText with new output until the signal aborts or the supervisor goes away. */
   follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
   /** A snapshot of every process, then each state change, until the signal aborts; with `resources`, sampling runs meanwhile and each pass is an event. */

@@ -31,7 +31,7 @@ export class ApiClient implements SupervisorApi {
       );
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return reject(error);
-        reject(new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message})`));
+        reject(new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message}): start one with taskmaster -c FILE, or pass -s SOCKET (or -c FILE) to reach another`));
       });
       request.end(payload);
     });
@@ -133,8 +133,9 @@ export class ApiClient implements SupervisorApi {
     return (await this.call<{ pid: number }>({ method: 'GET', path: '/v1/pid' })).pid;
   }
 
-  private tailPath(source: LogSource, lines: number, follow: boolean): string {
+  private tailPath(source: LogSource, lines: number, follow: boolean, bytes?: number): string {
     const params = new URLSearchParams({ lines: String(lines) });
+    if (bytes !== undefined) params.set('bytes', String(bytes));
     if (source.kind === 'process') {
       params.set('name', source.name);
       params.set('stream', source.stream);
@@ -143,8 +144,8 @@ export class ApiClient implements SupervisorApi {
     return `/v1/tail?${params.toString()}`;
   }
 
-  async tail(source: LogSource, lines: number): Promise<string> {
-    return this.call<string>({ method: 'GET', path: this.tailPath(source, lines, false) });
+  async tail(source: LogSource, lines: number, bytes?: number): Promise<string> {
+    return this.call<string>({ method: 'GET', path: this.tailPath(source, lines, false, bytes) });
   }
 
   /** Follows from now on: the server's initial tail of zero lines is empty. */

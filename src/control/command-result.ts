@@ -1,7 +1,15 @@
+import type { ProcessState } from '../contracts/process-info.js';
 import type { ActionResult, LogSource, ProcessHistory, ProcessInfo, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 
-/** A command's exit status: 0 ok, 1 an action failed, 2 usage, 3 a status listed a process not RUNNING. */
-export type ExitStatus = 0 | 1 | 2 | 3;
+/**
+ * A command's exit status, supervisorctl's (its LSB init and status codes): 0 ok, 1 an action
+ * failed, 2 usage, 3 a status listed a stopped process, 4 a status named an unknown process,
+ * 7 an action failed because the process is not running (a spawn error) or no supervisor answers.
+ */
+export type ExitStatus = 0 | 1 | 2 | 3 | 4 | 7;
+
+/** The states supervisorctl's status counts as not running (its STOPPED_STATES). */
+const stoppedStates: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL'];
 
 export interface CommandHelp {
   readonly usage: string;
@@ -14,7 +22,8 @@ export interface CommandHelp {
  */
 export type CommandResult =
   | { readonly kind: 'nothing' }
-  | { readonly kind: 'status'; readonly processes: readonly ProcessInfo[] }
+  /** `missing`: the names asked for that name no process. */
+  | { readonly kind: 'status'; readonly processes: readonly ProcessInfo[]; readonly missing: readonly string[] }
   | { readonly kind: 'actions'; readonly results: readonly ActionResult[] }
   | { readonly kind: 'reload'; readonly result: ReloadResult }
   | { readonly kind: 'supervisor-pid'; readonly pid: number }
@@ -35,13 +44,17 @@ export type CommandResult =
 export function exitStatusOf(result: CommandResult): ExitStatus {
   switch (result.kind) {
     case 'status':
-      return result.processes.every((process) => process.state === 'RUNNING') ? 0 : 3;
-    case 'actions':
-      return result.results.every((action) => action.ok) ? 0 : 1;
+      if (result.missing.length > 0) return 4;
+      return result.processes.some((process) => stoppedStates.includes(process.state)) ? 3 : 0;
+    case 'actions': {
+      const failed = result.results.filter((action) => !action.ok);
+      if (failed.length === 0) return 0;
+      return failed.every((action) => stoppedStates.includes(action.state) || action.state === 'BACKOFF') ? 7 : 1;
+    }
     case 'reload':
       return result.result.ok ? 0 : 1;
     case 'process-pids':
-      return result.processes.every((process) => process.pid !== null) ? 0 : 1;
+      return result.processes.every((process) => process.pid !== null) ? 0 : 7;
     case 'nothing':
     case 'supervisor-pid':
     case 'tail':

@@ -1,3 +1,4 @@
+import type { CommandResult } from './command-result.js';
 import type { CommandRow } from './command-row.js';
 import { availCommand, reloadCommand, rereadCommand } from './config-commands.js';
 import { fgCommand, maintailCommand, tailCommand } from './log-commands.js';
@@ -30,13 +31,17 @@ const help: CommandRow = {
   completes: 'commands',
   run: async (_api, args) => {
     const [topic] = args;
-    const listed = commandTable.map(({ usage, summary }) => ({ usage, summary }));
-    if (!topic) return { kind: 'help', topic: null, commands: listed };
+    if (!topic) return { kind: 'help', topic: null, commands: commandTable.map(({ usage, summary }) => ({ usage, summary })) };
     const row = findCommand(topic);
     if (!row) throw new UsageError(`no such command: ${topic}`);
-    return { kind: 'help', topic: { usage: row.usage, summary: row.summary }, commands: listed };
+    return helpFor(row);
   },
 };
+
+/** What `help NAME` and `NAME --help` print. */
+export function helpFor(row: CommandRow): CommandResult {
+  return { kind: 'help', topic: { usage: row.usage, summary: row.summary }, commands: commandTable.map(({ usage, summary }) => ({ usage, summary })) };
+}
 
 const top: CommandRow = {
   name: 'top',

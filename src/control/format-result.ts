@@ -33,7 +33,7 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
     case 'nothing':
       return out('');
     case 'status':
-      return out(lines(result.processes.map((process) => formatStatusLine(process, colour))));
+      return out(lines([...result.missing.map((name) => `${name}: ERROR (no such process)`), ...result.processes.map((process) => formatStatusLine(process, colour))]));
     case 'actions':
       return out(lines(result.results.map((action) => `${action.name}: ${action.ok ? action.message : `ERROR (${action.message})`}`)));
     case 'reload':

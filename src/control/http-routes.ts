@@ -150,7 +150,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       const source = sourceFrom(url);
       const lines = Number(url.searchParams.get('lines') ?? '10');
       if (!Number.isInteger(lines) || lines < 0) throw new TaskmasterError('E_BAD_REQUEST', 'lines must be a whole number');
-      const text = await api.tail(source, lines);
+      const bytesParam = url.searchParams.get('bytes');
+      const bytes = bytesParam === null ? undefined : Number(bytesParam);
+      if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < 0)) throw new TaskmasterError('E_BAD_REQUEST', 'bytes must be a whole number');
+      const text = await api.tail(source, lines, bytes);
       if (url.searchParams.get('follow') !== '1') {
         response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
         response.end(text);
