@@ -2,12 +2,13 @@ import { TaskmasterError } from '../contracts/errors.js';
 import type { ProcessEventMessage, SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
-import type { ActionResult, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { ActionResult, LogSource, ProcessHistory, ProgramChangeResult, ProgramEntrySpec, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
 import { lastBytesOf, readLastBytes } from '../output/read-last-bytes.js';
 import { maxTailLines, readLastLines } from '../output/read-tail.js';
 import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
+import { addProgram, removeProgram } from './program-changes.js';
 import type { Supervisor } from './supervisor.js';
 
 /** What may wait for a child that does not read its stdin; beyond it, writers get E_STDIN_FULL. */
@@ -48,6 +49,14 @@ export class LocalApi implements SupervisorApi {
 
   reread(): Promise<ReloadResult> {
     return this.supervisor.reread();
+  }
+
+  addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
+    return addProgram(this.supervisor, spec);
+  }
+
+  removeProgram(name: string): Promise<ProgramChangeResult> {
+    return removeProgram(this.supervisor, name);
   }
 
   async avail(): Promise<ProgramSummary[]> {

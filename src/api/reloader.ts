@@ -6,6 +6,7 @@ import { describeVersion, type ConfigVersion } from '../config/read-config-file.
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
 import type { ReloadResult } from '../contracts/supervisor-api.js';
 import type { EventLogOptions } from '../engine/event-log.js';
+import { writeConfigChange, type ConfigEdit } from './config-writer.js';
 import type { Supervisor } from './supervisor.js';
 
 export function eventLogOptions(config: SupervisorConfig): EventLogOptions {
@@ -45,7 +46,20 @@ export class Reloader {
 
   /** One reload at a time, in the order asked. */
   reload(): Promise<ReloadResult> {
-    const run = this.chain.then(() => this.reloadNow());
+    return this.inTurn(() => this.reloadNow());
+  }
+
+  /** Writes a change to the config file, then applies the file as a reload does; in turn with reloads and other changes. */
+  applyEdit(edit: ConfigEdit): Promise<ReloadResult> {
+    return this.inTurn(async () => {
+      this.supervisor.refuseWhileShuttingDown();
+      await writeConfigChange(this.config.file, this.overrides, edit);
+      return this.reloadNow();
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
     this.chain = run.catch(() => undefined);
     return run;
   }

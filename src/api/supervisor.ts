@@ -21,6 +21,7 @@ import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
 import { VERSION } from '../version.js';
+import type { ConfigEdit } from './config-writer.js';
 import { eventLogOptions, Reloader } from './reloader.js';
 import { SupervisorResources } from './supervisor-resources.js';
 
@@ -257,6 +258,11 @@ export class Supervisor extends EventEmitter {
   /** Re-reads the config and applies the difference; a config with any error changes nothing. */
   reload(): Promise<ReloadResult> {
     return this.reloader.reload();
+  }
+
+  /** Writes a change to the config file and applies the file (add, remove); in turn with reloads. */
+  editConfig(edit: ConfigEdit): Promise<ReloadResult> {
+    return this.reloader.applyEdit(edit);
   }
 
   /** Stops the monitors and frees the ports of processes that go away. */

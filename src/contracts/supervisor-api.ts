@@ -1,4 +1,5 @@
 import type { ConfigDiff } from '../config/config-diff.js';
+import type { ProgramEntrySpec } from '../config/edit-programs.js';
 import type { SupervisorEvent, WatchOptions } from './process-events.js';
 import type { ProcessInfo, ProcessState, RunRecord } from './process-info.js';
 import type { MetricsSnapshot, ProcessSamples } from './resource-types.js';
@@ -37,6 +38,17 @@ export interface ProcessHistory {
   readonly runs: readonly RunRecord[];
 }
 
+export type { ProgramEntrySpec };
+
+/** What `add` and `remove` did: the config file changed, the reload that applied it, and each process's outcome. */
+export interface ProgramChangeResult {
+  readonly name: string;
+  readonly change: 'added' | 'removed';
+  readonly file: string;
+  readonly reload: ReloadResult;
+  readonly results: readonly ActionResult[];
+}
+
 export type OutputStreamName = 'stdout' | 'stderr';
 
 /** What `tail`, `maintail` and `fg` read: a process's output stream or the event log. */
@@ -54,6 +66,10 @@ export interface SupervisorApi {
   signal(signal: string, names: readonly string[]): Promise<ActionResult[]>;
   reload(): Promise<ReloadResult>;
   reread(): Promise<ReloadResult>;
+  /** Adds a program to the config file (comments kept) and starts it; a change that does not validate writes nothing. */
+  addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult>;
+  /** Stops a program and removes it from the config file. */
+  removeProgram(name: string): Promise<ProgramChangeResult>;
   avail(): Promise<ProgramSummary[]>;
   shutdown(): Promise<void>;
   version(): Promise<string>;

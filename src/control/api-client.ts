@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
-import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramChangeResult, ProgramEntrySpec, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 
@@ -108,6 +108,14 @@ export class ApiClient implements SupervisorApi {
 
   reread(): Promise<ReloadResult> {
     return this.call({ method: 'GET', path: '/v1/reread' });
+  }
+
+  addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
+    return this.call({ method: 'POST', path: '/v1/add', body: spec });
+  }
+
+  removeProgram(name: string): Promise<ProgramChangeResult> {
+    return this.call({ method: 'POST', path: '/v1/remove', body: { name } });
   }
 
   async avail(): Promise<ProgramSummary[]> {

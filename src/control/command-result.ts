@@ -1,5 +1,5 @@
 import type { ProcessState } from '../contracts/process-info.js';
-import type { ActionResult, LogSource, ProcessHistory, ProcessInfo, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
+import type { ProgramChangeResult, ActionResult, LogSource, ProcessHistory, ProcessInfo, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 
 /**
  * A command's exit status, supervisorctl's (its LSB init and status codes): 0 ok, 1 an action
@@ -36,6 +36,9 @@ export type CommandResult =
   | { readonly kind: 'top' }
   | { readonly kind: 'history'; readonly histories: readonly ProcessHistory[] }
   | { readonly kind: 'avail'; readonly programs: readonly ProgramSummary[] }
+  | { readonly kind: 'program-change'; readonly result: ProgramChangeResult }
+  /** Printed as it is, also with --json (a completion script). */
+  | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'shutdown' }
   | { readonly kind: 'version'; readonly version: string }
   | { readonly kind: 'help'; readonly topic: CommandHelp | null; readonly commands: readonly CommandHelp[] };
@@ -46,8 +49,9 @@ export function exitStatusOf(result: CommandResult): ExitStatus {
     case 'status':
       if (result.missing.length > 0) return 4;
       return result.processes.some((process) => stoppedStates.includes(process.state)) ? 3 : 0;
-    case 'actions': {
-      const failed = result.results.filter((action) => !action.ok);
+    case 'actions':
+    case 'program-change': {
+      const failed = (result.kind === 'actions' ? result.results : result.result.results).filter((action) => !action.ok);
       if (failed.length === 0) return 0;
       return failed.every((action) => stoppedStates.includes(action.state) || action.state === 'BACKOFF') ? 7 : 1;
     }
@@ -62,6 +66,7 @@ export function exitStatusOf(result: CommandResult): ExitStatus {
     case 'top':
     case 'history':
     case 'avail':
+    case 'text':
     case 'shutdown':
     case 'version':
     case 'help':

@@ -3,6 +3,7 @@ import type { CommandRow } from './command-row.js';
 import { availCommand, reloadCommand, rereadCommand } from './config-commands.js';
 import { fgCommand, maintailCommand, tailCommand } from './log-commands.js';
 import { clearCommand, historyCommand, pidCommand, restartCommand, signalCommand, startCommand, statusCommand, stopCommand } from './process-commands.js';
+import { addCommand, completionCommand, removeCommand, updateCommand } from './program-commands.js';
 import { UsageError } from './usage-error.js';
 
 const shutdown: CommandRow = {
@@ -70,9 +71,13 @@ export const commandTable: readonly CommandRow[] = [
   historyCommand,
   clearCommand,
   availCommand,
+  addCommand,
+  removeCommand,
+  updateCommand,
   top,
   shutdown,
   version,
+  completionCommand,
   help,
 ];
 

@@ -1,8 +1,8 @@
 import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { commandNames, findCommand } from './command-table.js';
+import { completionShells } from './completion-scripts.js';
 
 const signalNames = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2', 'STOP', 'CONT'];
-export const completionShells = ['bash', 'zsh', 'fish'] as const;
 
 /** True when the finished words after `tail` already hold its NAME, so a stream comes next. */
 function tailHasName(finished: readonly string[]): boolean {

@@ -1,4 +1,4 @@
-import type { completionShells } from './complete-words.js';
+export const completionShells = ['bash', 'zsh', 'fish'] as const;
 
 export type CompletionShell = (typeof completionShells)[number];
 

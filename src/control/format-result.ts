@@ -62,6 +62,13 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
       );
     case 'avail':
       return out(lines(result.programs.map((program) => `${program.name.padEnd(32)} ${program.autostart ? 'auto' : 'manual'}  numprocs ${program.numprocs}  priority ${program.priority}  ${program.cmd}`)));
+    case 'program-change': {
+      const { name, change, file, results } = result.result;
+      const actions = results.map((action) => `${action.name}: ${action.ok ? action.message : `ERROR (${action.message})`}`);
+      return out(lines([`${name}: ${change} ${change === 'added' ? 'to' : 'from'} ${file}`, ...actions]));
+    }
+    case 'text':
+      return out(result.text);
     case 'shutdown':
       return out('Shut down\n');
     case 'version':
@@ -99,6 +106,10 @@ export function formatResultJson(result: CommandResult): string {
       return pretty(result.histories);
     case 'avail':
       return pretty(result.programs);
+    case 'program-change':
+      return pretty(result.result);
+    case 'text':
+      return result.text;
     case 'shutdown':
       return '{"ok":true}\n';
     case 'version':

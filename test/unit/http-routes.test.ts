@@ -31,6 +31,8 @@ function fakeApi(fail: Partial<Record<keyof SupervisorApi, Error>> = {}): { api:
     reload: answer('reload', { ok: true, applied: true, diff: null, errors: [] }),
     reread: answer('reread', { ok: true, applied: false, diff: null, errors: [] }),
     avail: answer('avail', []),
+    addProgram: answer('addProgram', { name: 'new', change: 'added', file: '/c.yaml', reload: { ok: true, applied: true, diff: null, errors: [] }, results: [] }),
+    removeProgram: answer('removeProgram', { name: 'new', change: 'removed', file: '/c.yaml', reload: { ok: true, applied: true, diff: null, errors: [] }, results: [] }),
     shutdown: answer('shutdown', undefined),
     version: answer('version', '9.9.9'),
     pid: answer('pid', 1234),
