@@ -28,6 +28,7 @@ export async function removeProgram(supervisor: Supervisor, name: string): Promi
   if (!entry) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name} (taskmasterctl avail lists them)`);
   const processes = [...entry.processes];
   const reload = await supervisor.editConfig((text, file) => removeProgramFromText(text, file, name));
+  supervisor.stoppedByHand.clear(processes.map((process) => process.fullName));
   const results = processes.map((process): ActionResult => ({ name: process.fullName, ok: true, state: process.state, message: 'removed' }));
   return { name, change: 'removed', file: supervisor.config.file, reload, results };
 }

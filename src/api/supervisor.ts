@@ -20,9 +20,12 @@ import { DependencyGates } from '../features/dependency-gates.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
+import { reclaimPidFiles } from '../features/pid-file.js';
+import { serviceUrlOf } from '../features/service-url.js';
 import { VERSION } from '../version.js';
 import type { ConfigEdit } from './config-writer.js';
 import { eventLogOptions, Reloader } from './reloader.js';
+import { StoppedByHand } from './stopped-by-hand.js';
 import { SupervisorResources } from './supervisor-resources.js';
 
 const settledAfterStart: readonly ProcessState[] = ['RUNNING', 'FATAL', 'STOPPED', 'EXITED'];
@@ -38,6 +41,8 @@ export class Supervisor extends EventEmitter {
   readonly outputs: OutputFiles;
   /** What is kept across restarts of Taskmaster: `taskmaster-state.json` beside the event log. */
   readonly state: StateFile;
+  /** What `stop` stopped stays stopped across restarts of Taskmaster, until started by hand. */
+  readonly stoppedByHand: StoppedByHand;
   private shuttingDown = false;
   private shutdownPromise: Promise<void> | null = null;
   private readonly host: ProcessHost;
@@ -63,6 +68,7 @@ export class Supervisor extends EventEmitter {
     super();
     this.log = new EventLog(eventLogOptions(config));
     this.state = new StateFile(join(dirname(config.logFile), 'taskmaster-state.json'), (message) => this.log.warn(message));
+    this.stoppedByHand = new StoppedByHand(this.state);
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket));
     this.host = {
@@ -133,7 +139,8 @@ export class Supervisor extends EventEmitter {
     if (this.shuttingDown) return;
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
-    this.autostart(this.table.ordered());
+    reclaimPidFiles(this.table.processes(), this.log);
+    this.autostart(this.stoppedByHand.holdBack(this.table.ordered(), this.log));
   }
 
   autostart(entries: readonly ProgramEntry[]): void {
@@ -151,7 +158,8 @@ export class Supervisor extends EventEmitter {
   infoOf(process: ManagedProcess, nowMs = Date.now()): ProcessInfo {
     const health = this.features.healthOf(process);
     const lastRun = this.processFeatures.historyOf(process).last() ?? null;
-    return { ...process.info(nowMs), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
+    const info = process.info(nowMs);
+    return { ...info, url: serviceUrlOf(process.program, info.port), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
   }
 
   status(names: readonly string[] = []): ProcessInfo[] {
@@ -218,16 +226,21 @@ export class Supervisor extends EventEmitter {
 
   start(names: readonly string[]): Promise<ActionResult[]> {
     this.refuseWhileShuttingDown();
-    return Promise.all(this.table.find(names).map((process) => this.startOne(process)));
+    const processes = this.table.find(names);
+    this.stoppedByHand.clear(processes.map((process) => process.fullName));
+    return Promise.all(processes.map((process) => this.startOne(process)));
   }
 
   stop(names: readonly string[]): Promise<ActionResult[]> {
-    return this.stopAll(this.table.find(names));
+    const processes = this.table.find(names);
+    this.stoppedByHand.mark(processes.map((process) => process.fullName));
+    return this.stopAll(processes);
   }
 
   async restart(names: readonly string[]): Promise<ActionResult[]> {
     this.refuseWhileShuttingDown();
     const processes = this.table.find(names);
+    this.stoppedByHand.clear(processes.map((process) => process.fullName));
     await this.stopAll(processes);
     return Promise.all(processes.map((process) => this.startOne(process)));
   }

@@ -156,4 +156,6 @@ export interface ProgramFeatures {
   readonly poststop: HookConfig | null;
   readonly notify: NotifyConfig | null;
   readonly crashLoop: CrashLoopConfig | null;
+  /** Holds the pid while a process runs; `{name}`, `{process_num}` filled per process. */
+  readonly pidFile: string | null;
 }

@@ -38,6 +38,10 @@ function validateProgram(entry: ProgramEntry, issues: IssueList, source: string)
   }
   if (!entry.fields.has('cmd')) issues.add(entry.nameNode, programPath, 'cmd is required (the command to run)');
   validateSchedule(entry, entry.program, issues);
+  const pidFile = entry.fields.get('pidfile');
+  if (pidFile && entry.program.numprocs > 1 && !/\{(name|process_num)\}/.test(entry.program.pidFile ?? '')) {
+    issues.add(pidFile.node, pidFile.keyPath, 'with numprocs > 1, each process needs its own file: put {process_num} or {name} in the path');
+  }
 }
 
 /** The validate stage: what one value alone cannot tell, within a program and across them. */

@@ -5,6 +5,7 @@ import { formatTimestamp } from '../output/format-time.js';
 import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { NotifyReceiver } from './notify-receiver.js';
+import { removePidFile, writePidFile } from './pid-file.js';
 import { ReadyChecks } from './ready-checks.js';
 import { RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
@@ -63,9 +64,11 @@ export class ProcessFeatures implements ProcessExtensions {
 
   afterSpawn(process: ManagedProcess, startedAtMs: number): void {
     this.historyOf(process).started(startedAtMs);
+    if (process.program.pidFile !== null && process.spawnedPid !== null) writePidFile(process, process.spawnedPid, this.log);
   }
 
   afterExit(process: ManagedProcess, run: RunEnd): void {
+    if (process.program.pidFile !== null) removePidFile(process, process.spawnedPid);
     this.historyOf(process).ended(Date.now(), run.exitCode, run.signal, run.result);
     runPoststop(process, this.log);
   }
