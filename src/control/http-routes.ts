@@ -178,7 +178,7 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       const bytesParam = url.searchParams.get('bytes');
       const bytes = bytesParam === null ? undefined : Number(bytesParam);
       if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < 0)) throw new TaskmasterError('E_BAD_REQUEST', 'bytes must be a whole number');
-      const text = await api.tail(source, lines, bytes);
+      const text = bytes === undefined ? await api.tail(source, lines) : await api.tail(source, lines, bytes);
       if (url.searchParams.get('follow') !== '1') {
         response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
         response.end(text);
