@@ -8,7 +8,6 @@ import { lastBytesOf, readLastBytes } from '../output/read-last-bytes.js';
 import { maxTailLines, readLastLines } from '../output/read-tail.js';
 import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
-import { addProgram, removeProgram } from './program-changes.js';
 import type { Supervisor } from './supervisor.js';
 
 /** What may wait for a child that does not read its stdin; beyond it, writers get E_STDIN_FULL. */
@@ -51,12 +50,13 @@ export class LocalApi implements SupervisorApi {
     return this.supervisor.reread();
   }
 
-  addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
-    return addProgram(this.supervisor, spec);
+  // Loaded on first use, as the config writer behind them: nothing of it is opened at start.
+  async addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
+    return (await import('./program-changes.js')).addProgram(this.supervisor, spec);
   }
 
-  removeProgram(name: string): Promise<ProgramChangeResult> {
-    return removeProgram(this.supervisor, name);
+  async removeProgram(name: string): Promise<ProgramChangeResult> {
+    return (await import('./program-changes.js')).removeProgram(this.supervisor, name);
   }
 
   async avail(): Promise<ProgramSummary[]> {

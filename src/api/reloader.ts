@@ -6,7 +6,7 @@ import { describeVersion, type ConfigVersion } from '../config/read-config-file.
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
 import type { ReloadResult } from '../contracts/supervisor-api.js';
 import type { EventLogOptions } from '../engine/event-log.js';
-import { writeConfigChange, type ConfigEdit } from './config-writer.js';
+import type { ConfigEdit } from './config-writer.js';
 import type { Supervisor } from './supervisor.js';
 
 export function eventLogOptions(config: SupervisorConfig): EventLogOptions {
@@ -53,6 +53,7 @@ export class Reloader {
   applyEdit(edit: ConfigEdit): Promise<ReloadResult> {
     return this.inTurn(async () => {
       this.supervisor.refuseWhileShuttingDown();
+      const { writeConfigChange } = await import('./config-writer.js');
       await writeConfigChange(this.config.file, this.overrides, edit);
       return this.reloadNow();
     });

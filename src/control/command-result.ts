@@ -43,6 +43,15 @@ export type CommandResult =
   | { readonly kind: 'version'; readonly version: string }
   | { readonly kind: 'help'; readonly topic: CommandHelp | null; readonly commands: readonly CommandHelp[] };
 
+/**
+ * supervisorctl exits 7 for its SPAWN_ERROR, ABNORMAL_TERMINATION and NOT_RUNNING faults: a start
+ * that ended in a spawn error or FATAL, or an action on a process that is not running. A start
+ * held by a dependency, or a clear that failed, is a plain failure (1).
+ */
+function isNotRunningFault(action: ActionResult): boolean {
+  return action.message.startsWith('spawn error') || action.message.startsWith('ended ') || action.message === 'not running';
+}
+
 /** The exit status a result stands for, whatever the front end prints. */
 export function exitStatusOf(result: CommandResult): ExitStatus {
   switch (result.kind) {
@@ -53,7 +62,7 @@ export function exitStatusOf(result: CommandResult): ExitStatus {
     case 'program-change': {
       const failed = (result.kind === 'actions' ? result.results : result.result.results).filter((action) => !action.ok);
       if (failed.length === 0) return 0;
-      return failed.every((action) => stoppedStates.includes(action.state) || action.state === 'BACKOFF') ? 7 : 1;
+      return failed.every(isNotRunningFault) ? 7 : 1;
     }
     case 'reload':
       return result.result.ok ? 0 : 1;
