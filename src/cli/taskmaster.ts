@@ -7,7 +7,6 @@ import { LocalApi } from '../api/local-api.js';
 import { Supervisor } from '../api/supervisor.js';
 import { VERSION } from '../version.js';
 import { startControlServer, type ControlServer } from '../control/control-server.js';
-import { runShell } from '../control/shell.js';
 import { daemonize } from './daemonize.js';
 import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
@@ -189,7 +188,8 @@ async function main(): Promise<number> {
   const host = await startHostIntegration(supervisor, { daemonized });
   supervisor.startAutostart();
   if (useShell) {
-    void runShell(api, { inProcess: true }).then(() => {
+    // Loaded only with a shell: the command table and its formatters stay out of a daemon's start (nofile 64).
+    void import('../control/shell.js').then(({ runShell }) => runShell(api, { inProcess: true })).then(() => {
       process.stdout.write('leaving the shell: stopping every process and exiting\n');
       shutdown('shell closed, shutting down');
     });
