@@ -3,9 +3,10 @@ import { remoteCommunicationEvent, type ProcessEventMessage, type RemoteCommunic
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
-import type { ActionResult, LogRange, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { ActionResult, LogRange, LogSource, ProcessHistory, ProgramChangeResult, ProgramEntrySpec, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
-import { readLastLines, readRange } from '../output/read-tail.js';
+import { lastBytesOf, readLastBytes } from '../output/read-last-bytes.js';
+import { maxTailLines, readLastLines, readRange } from '../output/read-tail.js';
 import { watchResources } from '../features/watch-resources.js';
 import { VERSION } from '../version.js';
 import type { Supervisor } from './supervisor.js';
@@ -48,6 +49,15 @@ export class LocalApi implements SupervisorApi {
 
   reread(): Promise<ReloadResult> {
     return this.supervisor.reread();
+  }
+
+  // Loaded on first use, as the config writer behind them: nothing of it is opened at start.
+  async addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
+    return (await import('./program-changes.js')).addProgram(this.supervisor, spec);
+  }
+
+  async removeProgram(name: string): Promise<ProgramChangeResult> {
+    return (await import('./program-changes.js')).removeProgram(this.supervisor, name);
   }
 
   async avail(): Promise<ProgramSummary[]> {
@@ -95,12 +105,15 @@ export class LocalApi implements SupervisorApi {
     return process;
   }
 
-  async tail(source: LogSource, lines: number): Promise<string> {
-    if (source.kind === 'events') return (await readLastLines(this.supervisor.log.file, lines)).text;
+  async tail(source: LogSource, lines: number, bytes?: number): Promise<string> {
+    const readFile = async (path: string): Promise<string> => (bytes === undefined ? (await readLastLines(path, lines)).text : readLastBytes(path, bytes));
+    if (source.kind === 'events') return readFile(this.supervisor.log.file);
     const process = this.capturedProcess(source);
     const path = process.output.path(source.stream);
+    if (path !== null) return readFile(path);
     // Streams without a file (inherit) are read from the in-memory ring.
-    return path === null ? process.output.recent(source.stream, lines) : (await readLastLines(path, lines)).text;
+    const recent = process.output.recent(source.stream, bytes === undefined ? lines : maxTailLines);
+    return bytes === undefined ? recent : lastBytesOf(recent, bytes);
   }
 
   async readLogRange(source: LogSource, start: number, lengthBytes: number): Promise<LogRange> {
@@ -115,12 +128,12 @@ export class LocalApi implements SupervisorApi {
     return this.supervisor.stageConfig();
   }
 
-  addProgram(name: string): Promise<void> {
-    return this.supervisor.addProgram(name);
+  activateProgram(name: string): Promise<void> {
+    return this.supervisor.activateProgram(name);
   }
 
-  removeProgram(name: string): Promise<void> {
-    return this.supervisor.removeProgram(name);
+  deactivateProgram(name: string): Promise<void> {
+    return this.supervisor.deactivateProgram(name);
   }
 
   async sendRemoteCommEvent(eventType: string, data: string): Promise<void> {

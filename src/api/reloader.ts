@@ -7,6 +7,7 @@ import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
 import { TaskmasterError } from '../contracts/errors.js';
 import type { ReloadResult } from '../contracts/supervisor-api.js';
 import type { EventLogOptions } from '../engine/event-log.js';
+import type { ConfigEdit } from './config-writer.js';
 import type { Supervisor } from './supervisor.js';
 
 export function eventLogOptions(config: SupervisorConfig): EventLogOptions {
@@ -21,7 +22,7 @@ function summarizeDiff(diff: ConfigDiff): string {
 /** Reload as a diff: the new config against the one applied, then each program added, changed or removed. */
 export class Reloader {
   private chain: Promise<unknown> = Promise.resolve();
-  /** The config last read by stage(): what addProgram takes programs from (supervisorctl reread/update). */
+  /** The config last read by stage(): what activateProgram takes programs from (supervisorctl reread/update). */
   private staged: SupervisorConfig | null = null;
 
   constructor(
@@ -58,6 +59,21 @@ export class Reloader {
     });
   }
 
+  /** Writes a change to the config file, then applies the file as a reload does; in turn with reloads and other changes. */
+  applyEdit(edit: ConfigEdit): Promise<ReloadResult> {
+    return this.inTurn(async () => {
+      this.supervisor.refuseWhileShuttingDown();
+      const { writeConfigChange } = await import('./config-writer.js');
+      await writeConfigChange(this.config.file, this.overrides, edit);
+      this.supervisor.emit('reload', 'start');
+      try {
+        return await this.reloadNow();
+      } finally {
+        this.supervisor.emit('reload', 'end');
+      }
+    });
+  }
+
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
     const run = this.chain.then(work);
     this.chain = run.catch(() => undefined);
@@ -71,8 +87,8 @@ export class Reloader {
   }
 
   /**
-   * Reads the file and keeps it for addProgram; supervision-only changes apply now (they restart
-   * nothing), the rest waits for removeProgram and addProgram, as supervisorctl update drives them.
+   * Reads the file and keeps it for activateProgram; supervision-only changes apply now (they restart
+   * nothing), the rest waits for deactivateProgram and activateProgram, as supervisorctl update drives them.
    */
   stage(): Promise<ReloadResult> {
     return this.inTurn(async () => {
@@ -89,7 +105,7 @@ export class Reloader {
     });
   }
 
-  addProgram(name: string): Promise<void> {
+  activateProgram(name: string): Promise<void> {
     return this.inTurn(async () => {
       this.supervisor.refuseWhileShuttingDown();
       const program = (this.staged ?? this.config).programs.get(name);
@@ -108,7 +124,7 @@ export class Reloader {
     });
   }
 
-  removeProgram(name: string): Promise<void> {
+  deactivateProgram(name: string): Promise<void> {
     return this.inTurn(async () => {
       const entry = this.supervisor.table.get(name);
       if (!entry) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name}`, { names: [name] });

@@ -22,9 +22,13 @@ import { EventListenerLoader } from '../features/event-listeners/event-listener-
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
+import { reclaimPidFiles } from '../features/pid-file.js';
+import { serviceUrlOf } from '../features/service-url.js';
 import { VERSION } from '../version.js';
 import { programSummary } from './program-summary.js';
+import type { ConfigEdit } from './config-writer.js';
 import { eventLogOptions, Reloader } from './reloader.js';
+import { StoppedByHand } from './stopped-by-hand.js';
 import { SupervisorResources } from './supervisor-resources.js';
 
 const settledAfterStart: readonly ProcessState[] = ['RUNNING', 'FATAL', 'STOPPED', 'EXITED'];
@@ -40,6 +44,8 @@ export class Supervisor extends EventEmitter {
   readonly outputs: OutputFiles;
   /** What is kept across restarts of Taskmaster: `taskmaster-state.json` beside the event log. */
   readonly state: StateFile;
+  /** What `stop` stopped stays stopped across restarts of Taskmaster, until started by hand. */
+  readonly stoppedByHand: StoppedByHand;
   private shuttingDown = false;
   private shutdownPromise: Promise<void> | null = null;
   private readonly host: ProcessHost;
@@ -68,6 +74,7 @@ export class Supervisor extends EventEmitter {
     super();
     this.log = new EventLog(eventLogOptions(config));
     this.state = new StateFile(join(dirname(config.logFile), 'taskmaster-state.json'), (message) => this.log.warn(message));
+    this.stoppedByHand = new StoppedByHand(this.state);
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
     this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name) });
@@ -145,7 +152,8 @@ export class Supervisor extends EventEmitter {
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
     this.eventListeners.current?.supervisorStarted(this.table.ordered().map(({ config }) => config.name));
-    this.autostart(this.table.ordered());
+    reclaimPidFiles(this.table.processes(), this.log);
+    this.autostart(this.stoppedByHand.holdBack(this.table.ordered(), this.log));
   }
 
   autostart(entries: readonly ProgramEntry[]): void {
@@ -163,7 +171,8 @@ export class Supervisor extends EventEmitter {
   infoOf(process: ManagedProcess, nowMs = Date.now()): ProcessInfo {
     const health = this.features.healthOf(process);
     const lastRun = this.processFeatures.historyOf(process).last() ?? null;
-    return { ...process.info(nowMs), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
+    const info = process.info(nowMs);
+    return { ...info, url: serviceUrlOf(process.program, info.port), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
   }
 
   status(names: readonly string[] = []): ProcessInfo[] {
@@ -232,16 +241,21 @@ export class Supervisor extends EventEmitter {
 
   start(names: readonly string[]): Promise<ActionResult[]> {
     this.refuseWhileShuttingDown();
-    return Promise.all(this.table.find(names).map((process) => this.startOne(process)));
+    const processes = this.table.find(names);
+    this.stoppedByHand.clear(processes.map((process) => process.fullName));
+    return Promise.all(processes.map((process) => this.startOne(process)));
   }
 
   stop(names: readonly string[]): Promise<ActionResult[]> {
-    return this.stopAll(this.table.find(names));
+    const processes = this.table.find(names);
+    this.stoppedByHand.mark(processes.map((process) => process.fullName));
+    return this.stopAll(processes);
   }
 
   async restart(names: readonly string[]): Promise<ActionResult[]> {
     this.refuseWhileShuttingDown();
     const processes = this.table.find(names);
+    this.stoppedByHand.clear(processes.map((process) => process.fullName));
     await this.stopAll(processes);
     return Promise.all(processes.map((process) => this.startOne(process)));
   }
@@ -265,12 +279,12 @@ export class Supervisor extends EventEmitter {
     return this.reloader.stage();
   }
 
-  addProgram(name: string): Promise<void> {
-    return this.reloader.addProgram(name);
+  activateProgram(name: string): Promise<void> {
+    return this.reloader.activateProgram(name);
   }
 
-  removeProgram(name: string): Promise<void> {
-    return this.reloader.removeProgram(name);
+  deactivateProgram(name: string): Promise<void> {
+    return this.reloader.deactivateProgram(name);
   }
 
   /** Reopens the event log and every output file by name, for logrotate (SIGUSR2). */
@@ -286,6 +300,11 @@ export class Supervisor extends EventEmitter {
   /** Re-reads the config and applies the difference; a config with any error changes nothing. */
   reload(): Promise<ReloadResult> {
     return this.reloader.reload();
+  }
+
+  /** Writes a change to the config file and applies the file (add, remove); in turn with reloads. */
+  editConfig(edit: ConfigEdit): Promise<ReloadResult> {
+    return this.reloader.applyEdit(edit);
   }
 
   /** Stops the monitors and frees the ports of processes that go away. */

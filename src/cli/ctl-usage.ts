@@ -6,9 +6,11 @@ export function ctlUsage(): string {
   return `Usage: taskmasterctl [-c FILE | -s SOCKET] [--json] [COMMAND [ARGS...]]
 
 Controls a running taskmaster over its socket. With no COMMAND, opens the interactive shell.
+Options may come anywhere (status web --json); -- ends them.
 ${wrapWords(`Commands: ${commandNames.join(', ')}.`, 92)}
-"taskmasterctl help COMMAND" explains one.
+"taskmasterctl help COMMAND" or "taskmasterctl COMMAND --help" explains one.
 
-Exit status: 0 ok; 1 an action failed; 2 usage error or no supervisor answered;
-3 status listed a process that is not RUNNING.`;
+Exit status (supervisorctl's): 0 ok; 1 an action failed; 2 usage error;
+3 status listed a process STOPPED, EXITED or FATAL; 4 status named an unknown process
+or could not ask; 7 a process is not running (a spawn error) or no supervisor answered.`;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { defaultSocketPath } from '../config/default-socket.js';
 import { ApiClient } from '../control/api-client.js';
+import { parseCtlArguments } from './ctl-arguments.js';
 import { ctlUsage } from './ctl-usage.js';
 import { runCommand, type Terminal } from '../control/commands.js';
 import { VERSION } from '../version.js';
@@ -10,42 +10,15 @@ import { VERSION } from '../version.js';
 
 const usage = ctlUsage();
 
-const optionsWithValue = new Set(['-c', '--config', '-s', '--socket']);
-
-/** Where the command starts: its own flags (`tail -n 5 -f`) are not taskmasterctl's options. */
-function commandStart(argv: readonly string[]): number {
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index]!;
-    if (arg === '--') return index;
-    if (!arg.startsWith('-') || arg === '-') return index;
-    if (optionsWithValue.has(arg)) index += 1;
-  }
-  return argv.length;
-}
-
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const split = commandStart(argv);
-  let parsed;
+  let options;
   try {
-    parsed = parseArgs({
-      args: argv.slice(0, split),
-      options: {
-        config: { type: 'string', short: 'c' },
-        socket: { type: 'string', short: 's' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
+    options = parseCtlArguments(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`taskmasterctl: ${(error as Error).message}\n${usage}\n`);
     return 2;
   }
-  const { values: options } = parsed;
-  const positionals = argv.slice(argv[split] === '--' ? split + 1 : split);
+  const positionals = options.words;
   if (options.help) {
     process.stdout.write(`${usage}\n`);
     return 0;
@@ -65,6 +38,7 @@ async function main(): Promise<number> {
     }
   }
   const client = new ApiClient(socketPath ?? defaultSocketPath());
+  if (positionals[0] === '_complete') return completeForScript(client, positionals.slice(1));
   if (positionals.length === 0) {
     const { runShell } = await import('../control/shell.js');
     await runShell(client, { inProcess: false });
@@ -75,7 +49,7 @@ async function main(): Promise<number> {
     write: (text) => process.stdout.write(text),
     writeError: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
-    colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+    colour: process.stdout.isTTY === true && !process.env['NO_COLOR'] && !options.json,
     json: options.json === true,
     rawTerminal: async () => (await import('../control/raw-terminal.js')).openRawTerminal(process.stdin, process.stdout),
     attach: async (onLine) => {
@@ -91,6 +65,30 @@ async function main(): Promise<number> {
     },
   };
   return runCommand(client, terminal, positionals);
+}
+
+/**
+ * `_complete -- LINE`, called by the completion scripts: the candidates for LINE's last word, one
+ * a line; the -s or -c typed on LINE say which supervisor to ask for process names.
+ */
+async function completeForScript(client: ApiClient, args: readonly string[]): Promise<number> {
+  const line = args[0] === '--' ? (args[1] ?? '') : (args[0] ?? '');
+  const typed = line.replace(/^\s*\S+/, '').split(/[ \t]+/);
+  if (typed[0] === '') typed.shift();
+  let words: readonly string[] = typed.length === 0 ? [''] : typed;
+  let api = client;
+  try {
+    const parsed = parseCtlArguments(words.slice(0, -1));
+    words = [...parsed.words, words[words.length - 1]!];
+    if (parsed.socket) api = new ApiClient(parsed.socket);
+    else if (parsed.config) api = new ApiClient((await (await import('../config/load-config.js')).loadConfig(parsed.config)).socket);
+  } catch {
+    // A half-typed line still completes, from the default supervisor.
+  }
+  const { completeCommandLine } = await import('../control/complete-words.js');
+  const candidates = await completeCommandLine(api, words);
+  process.stdout.write(candidates.map((candidate) => `${candidate}\n`).join(''));
+  return 0;
 }
 
 main().then(

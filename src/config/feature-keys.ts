@@ -1,4 +1,4 @@
-import { parseCrashLoop, parseDependsOn, parseHealthcheck, parseHeartbeat, parseHook, parsePort, parseReady, defaultCrashLoop } from './parse-features.js';
+import { parsePidFile, parseCrashLoop, parseDependsOn, parseHealthcheck, parseHeartbeat, parseHook, parsePort, parseReady, defaultCrashLoop } from './parse-features.js';
 import { parseNotify } from './parse-notify.js';
 import { parseSockets } from './parse-sockets.js';
 import { parseListener } from './parse-listener.js';
@@ -39,6 +39,10 @@ export const featureKeys: readonly ProgramKey[] = [
     doc: 'programs to wait for: a list (all `started`) or a mapping to `started`, `healthy` or `completed_successfully`',
   }),
   programKey('port', 'port', { reload: 'spawn', default: null, parse: scalar(parsePort), shown: 'none', doc: '`auto`, a port, or a range such as `8000-8099`: a free one, given as `$PORT` and `{port}`' }),
+  programKey('pidfile', 'pidFile', {
+    reload: 'spawn', default: null, parse: parsePidFile, shown: 'none',
+    doc: 'a file holding the pid while the process runs (written at spawn, removed at exit; `{name}` and `{process_num}` make one per process, which numprocs > 1 needs); see "Files taskmaster writes"',
+  }),
   programKey('prestart', 'prestart', { reload: 'spawn', default: null, parse: parseHook, shown: 'none; `timeout: 30s`', doc: 'a command (or `{cmd, timeout}`) run before each spawn; if it fails, the start fails' }),
   programKey('poststop', 'poststop', { reload: 'supervision', default: null, parse: parseHook, shown: 'none; `timeout: 30s`', doc: 'a command (or `{cmd, timeout}`) run after each exit' }),
   programKey('notify', 'notify', {

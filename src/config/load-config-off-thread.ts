@@ -17,10 +17,11 @@ type WorkerReply =
  * Loads a config in a worker thread, so a big or slow file never stalls supervision.
  * Resolves like loadConfigVersion; rejects with a ConfigError, or an Error if the worker failed.
  */
-export function loadConfigOffThread(file: string, overrides: ConfigOverrides = {}): Promise<{ config: SupervisorConfig; version: ConfigVersion }> {
+export function loadConfigOffThread(file: string, overrides: ConfigOverrides = {}, text?: string): Promise<{ config: SupervisorConfig; version: ConfigVersion }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./config-worker.js', import.meta.url), {
-      workerData: { file, overrides: { logFile: overrides.logFile, socket: overrides.socket } },
+      // With `text`, that text is checked as if it were the file's (a change not written yet).
+      workerData: { file, text, overrides: { logFile: overrides.logFile, socket: overrides.socket } },
       resourceLimits: { maxOldGenerationSizeMb: offThreadLimits.maxHeapMb },
       stdout: false,
       stderr: false,

@@ -136,6 +136,16 @@ export const parseHeartbeat: KeyParser<HeartbeatConfig | null> = (node, keyPath,
   return { file: resolve(context.baseDir, file), timeoutMs: readField(fields, 'timeout', parseDuration, 60_000, context) };
 };
 
+/** A pid file path, resolved against the config's folder; its placeholders are filled per process. */
+export const parsePidFile: KeyParser<string | null> = (node, keyPath, context) => {
+  const value = scalarOf(node);
+  if (typeof value !== 'string' || value.trim() === '') {
+    context.issues.add(node, keyPath, `expected a file path, got ${describe(node, context.source)}`);
+    return undefined;
+  }
+  return resolve(context.baseDir, value);
+};
+
 export const parseHook: KeyParser<HookConfig | null> = (node, keyPath, context) => {
   const direct = scalarOf(node);
   if (typeof direct === 'string' && direct.trim() !== '') return { cmd: direct, timeoutMs: 30_000 };

@@ -21,7 +21,7 @@ const output: KeySpec<OutputTarget> = {
 
 /** Every program key, one row each: parsing, aliases, defaults, reload class and the README table come from here. */
 export const programKeys: readonly ProgramKey[] = [
-  programKey('cmd', 'cmd', { aliases: ['command'], derived: ['argv'], reload: 'spawn', default: '', parse: parseCmd, shown: 'required', doc: 'the command line; see below' }),
+  programKey('cmd', 'cmd', { aliases: ['command'], derived: ['argv'], reload: 'spawn', default: '', parse: parseCmd, shown: 'required', doc: 'the command line, or an argv list (`[sh, -c, "..."]`); see below' }),
   programKey('numprocs', 'numprocs', {
     reload: 'supervision', default: 1, parse: scalar((raw) => parseWholeNumber(raw, 1, configLimits.maxNumprocs)), shown: '1',
     doc: 'how many processes; N > 1 names them `web_00` ... in group `web`; a change starts or stops the difference',

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { KeyParser } from './program-key.js';
-import { splitShellWords } from './shell-words.js';
+import { joinShellWords, splitShellWords } from './shell-words.js';
 import type { AutoRestart, OutputTarget } from './types.js';
 import { bad, describe, ok, parseWholeNumber, scalarOf, type Parsed } from './yaml-values.js';
 
@@ -74,11 +74,27 @@ export function parseOutput(value: unknown, baseDir: string): Parsed<OutputTarge
   return ok({ kind: 'file', path: resolve(baseDir, value) });
 }
 
-/** The command line, checked to split into words (argv is split from it when the program is built). */
+/**
+ * The command line, checked to split into words (argv is split from it when the program is
+ * built); an argv list (`[sh, -c, "..."]`, as compose and Kubernetes write it) becomes the
+ * command line that splits back into exactly those words.
+ */
 export const parseCmd: KeyParser<string> = (node, keyPath, { issues, source }) => {
+  if (isSeq(node)) {
+    const argv: string[] = [];
+    node.items.forEach((item, index) => {
+      const word = isScalar(item) ? item.value : undefined;
+      if (typeof word === 'string' || typeof word === 'number') argv.push(String(word));
+      else issues.add(item as Node, `${keyPath}[${index}]`, `expected a word (a string), got ${describe(item as Node, source)}`);
+    });
+    if (node.items.length === 0) issues.add(node, keyPath, 'expected a command, got an empty list');
+    if (argv.length !== node.items.length || argv.length === 0) return undefined;
+    if (argv[0] === '') issues.add(node.items[0] as Node, `${keyPath}[0]`, 'expected a program to run, got an empty string');
+    return joinShellWords(argv);
+  }
   const cmd = scalarOf(node);
   if (typeof cmd !== 'string' || cmd.trim() === '') {
-    issues.add(node, keyPath, `expected a command line, got ${describe(node, source)}`);
+    issues.add(node, keyPath, `expected a command line or a list of words, got ${describe(node, source)}`);
     return undefined;
   }
   try {

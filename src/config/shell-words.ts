@@ -56,3 +56,14 @@ export function splitShellWords(line: string): string[] {
   if (inWord) words.push(word);
   return words;
 }
+
+/** One word quoted so that splitShellWords gives it back unchanged; plain words stay as they are. */
+export function quoteShellWord(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** An argv as one command line that splits back into exactly these words. */
+export function joinShellWords(argv: readonly string[]): string {
+  return argv.map(quoteShellWord).join(' ');
+}

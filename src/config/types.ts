@@ -211,4 +211,6 @@ export interface ProgramFeatures {
   /** Emit PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR events for what it writes. */
   readonly stdoutEvents: boolean;
   readonly stderrEvents: boolean;
+  /** Holds the pid while a process runs; `{name}`, `{process_num}` filled per process. */
+  readonly pidFile: string | null;
 }

@@ -48,6 +48,10 @@ function validateProgram(entry: ProgramEntry, issues: IssueList, source: string)
   for (const [key, clash] of [['sockets', entry.program.sockets.length > 0], ['listener', entry.program.listener !== null]] as const) {
     if (entry.program.tty && clash) issues.add(entry.fields.get(key)!.node, entry.fields.get(key)!.keyPath, 'cannot be used with tty: true (a pseudo-terminal carries no other descriptors, and its output is not a pipe)');
   }
+  const pidFile = entry.fields.get('pidfile');
+  if (pidFile && entry.program.numprocs > 1 && !/\{(name|process_num)\}/.test(entry.program.pidFile ?? '')) {
+    issues.add(pidFile.node, pidFile.keyPath, 'with numprocs > 1, each process needs its own file: put {process_num} or {name} in the path');
+  }
 }
 
 /** The validate stage: what one value alone cannot tell, within a program and across them. */

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'E_NOT_A_TERMINAL'
   | 'E_ALREADY_ADDED'
   | 'E_STILL_RUNNING'
+  | 'E_CONFLICT'
   | 'E_INTERNAL';
 
 /** An error a user or client can act on; crosses the socket as `{code, message, details}`. */

@@ -45,6 +45,8 @@ export interface ProcessInfo extends ProcessResources {
   readonly startedAt: number | null;
   readonly stoppedAt: number | null;
   readonly port: number | null;
+  /** Where it serves: the origin of its HTTP ready or health check on its port (absent or null without both). */
+  readonly url?: string | null;
   /** Of a process with a healthcheck, while it runs. */
   readonly health: 'starting' | 'healthy' | 'unhealthy' | null;
   /** Of a scheduled job: when its next tick is due (ms since the epoch). */

@@ -1,4 +1,5 @@
 import type { ConfigDiff } from '../config/config-diff.js';
+import type { ProgramEntrySpec } from '../config/edit-programs.js';
 import type { SupervisorEvent, WatchOptions } from './process-events.js';
 import type { ProcessInfo, ProcessState, RunRecord } from './process-info.js';
 import type { MetricsSnapshot, ProcessSamples } from './resource-types.js';
@@ -70,6 +71,17 @@ export interface ProcessHistory {
   readonly runs: readonly RunRecord[];
 }
 
+export type { ProgramEntrySpec };
+
+/** What `add` and `remove` did: the config file changed, the reload that applied it, and each process's outcome. */
+export interface ProgramChangeResult {
+  readonly name: string;
+  readonly change: 'added' | 'removed';
+  readonly file: string;
+  readonly reload: ReloadResult;
+  readonly results: readonly ActionResult[];
+}
+
 export type OutputStreamName = 'stdout' | 'stderr';
 
 /** What `tail`, `maintail` and `fg` read: a process's output stream or the event log. */
@@ -87,6 +99,10 @@ export interface SupervisorApi {
   signal(signal: string, names: readonly string[]): Promise<ActionResult[]>;
   reload(): Promise<ReloadResult>;
   reread(): Promise<ReloadResult>;
+  /** Adds a program to the config file (comments kept) and starts it; a change that does not validate writes nothing. */
+  addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult>;
+  /** Stops a program and removes it from the config file. */
+  removeProgram(name: string): Promise<ProgramChangeResult>;
   avail(): Promise<ProgramSummary[]>;
   shutdown(): Promise<void>;
   version(): Promise<string>;
@@ -94,7 +110,8 @@ export interface SupervisorApi {
   pid(): Promise<number>;
   /** The last runs of each named process: start, duration, result. */
   history(name: string): Promise<ProcessHistory[]>;
-  tail(source: LogSource, lines: number): Promise<string>;
+  /** The last `lines` lines; with `bytes`, the last `bytes` bytes instead (supervisorctl's tail: 1600). */
+  tail(source: LogSource, lines: number, bytes?: number): Promise<string>;
   /** Calls onText with new output until the signal aborts or the supervisor goes away. */
   follow(source: LogSource, onText: (text: string) => void, signal: AbortSignal): Promise<void>;
   /** A snapshot of every process, then each state change, until the signal aborts; with `resources`, sampling runs meanwhile and each pass is an event. */
@@ -105,12 +122,12 @@ export interface SupervisorApi {
   clear(name: string): Promise<ActionResult[]>;
   /** Bytes of a log from `start` (negative: that far from the end), at most `lengthBytes` (0: to the end, capped). */
   readLogRange(source: LogSource, start: number, lengthBytes: number): Promise<LogRange>;
-  /** Reads the config file for add/removeProgram (supervisorctl reread/update); supervision-only changes apply at once. */
+  /** Reads the config file for activate/deactivateProgram (supervisorctl reread/update); supervision-only changes apply at once. */
   stageConfig(): Promise<ReloadResult>;
   /** Adds a program of the staged config that is not running yet; autostart programs start. */
-  addProgram(name: string): Promise<void>;
+  activateProgram(name: string): Promise<void>;
   /** Removes a program whose processes are all stopped. */
-  removeProgram(name: string): Promise<void>;
+  deactivateProgram(name: string): Promise<void>;
   /** Hands a REMOTE_COMMUNICATION event to the event listeners. */
   sendRemoteCommEvent(eventType: string, data: string): Promise<void>;
   /** The resource chart of each named process (every process when none is named). */

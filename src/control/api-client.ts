@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
-import type { ActionResult, LogRange, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { ActionResult, LogRange, ProcessHistory, LogSource, ProcessInfo, ProgramChangeResult, ProgramEntrySpec, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
@@ -32,7 +32,7 @@ export class ApiClient implements SupervisorApi {
       );
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return reject(error);
-        reject(new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message})`));
+        reject(new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message}): start one with taskmaster -c FILE, or pass -s SOCKET (or -c FILE) to reach another`));
       });
       request.end(payload);
     });
@@ -111,6 +111,14 @@ export class ApiClient implements SupervisorApi {
     return this.call({ method: 'GET', path: '/v1/reread' });
   }
 
+  addProgram(spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
+    return this.call({ method: 'POST', path: '/v1/add', body: spec });
+  }
+
+  removeProgram(name: string): Promise<ProgramChangeResult> {
+    return this.call({ method: 'POST', path: '/v1/remove', body: { name } });
+  }
+
   async avail(): Promise<ProgramSummary[]> {
     return (await this.call<{ programs: ProgramSummary[] }>({ method: 'GET', path: '/v1/avail' })).programs;
   }
@@ -134,8 +142,9 @@ export class ApiClient implements SupervisorApi {
     return (await this.call<{ pid: number }>({ method: 'GET', path: '/v1/pid' })).pid;
   }
 
-  private tailPath(source: LogSource, lines: number, follow: boolean): string {
+  private tailPath(source: LogSource, lines: number, follow: boolean, bytes?: number): string {
     const params = new URLSearchParams({ lines: String(lines) });
+    if (bytes !== undefined) params.set('bytes', String(bytes));
     if (source.kind === 'process') {
       params.set('name', source.name);
       params.set('stream', source.stream);
@@ -144,8 +153,8 @@ export class ApiClient implements SupervisorApi {
     return `/v1/tail?${params.toString()}`;
   }
 
-  async tail(source: LogSource, lines: number): Promise<string> {
-    return this.call<string>({ method: 'GET', path: this.tailPath(source, lines, false) });
+  async tail(source: LogSource, lines: number, bytes?: number): Promise<string> {
+    return this.call<string>({ method: 'GET', path: this.tailPath(source, lines, false, bytes) });
   }
 
   /** Follows from now on: the server's initial tail of zero lines is empty. */
@@ -190,12 +199,12 @@ export class ApiClient implements SupervisorApi {
     return this.call({ method: 'POST', path: '/v1/stage' });
   }
 
-  async addProgram(name: string): Promise<void> {
-    await this.call({ method: 'POST', path: '/v1/add', body: { names: [name] } });
+  async activateProgram(name: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/activate', body: { names: [name] } });
   }
 
-  async removeProgram(name: string): Promise<void> {
-    await this.call({ method: 'POST', path: '/v1/remove', body: { names: [name] } });
+  async deactivateProgram(name: string): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/deactivate', body: { names: [name] } });
   }
 
   async sendRemoteCommEvent(eventType: string, data: string): Promise<void> {

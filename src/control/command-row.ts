@@ -3,7 +3,7 @@ import type { CommandResult } from './command-result.js';
 import { UsageError } from './usage-error.js';
 
 /** What the shell offers on Tab for a command's arguments. */
-export type ArgumentCompletion = 'none' | 'names' | 'signal-then-names' | 'tail' | 'commands';
+export type ArgumentCompletion = 'none' | 'names' | 'signal-then-names' | 'tail' | 'commands' | 'programs' | 'shells';
 
 /** Long actions whose progress a terminal shows, named by what the processes are doing. */
 export type ProgressVerb = 'starting' | 'stopping' | 'restarting';
@@ -15,6 +15,10 @@ export interface CommandRow {
   readonly summary: string;
   readonly completes: ArgumentCompletion;
   readonly progress?: ProgressVerb;
+  /** It reads options of its own (`tail -f`, `add --numprocs`): its words come as typed, `--` included. */
+  readonly ownFlags?: boolean;
+  /** Its own options, offered on Tab after a `-`. */
+  readonly options?: readonly string[];
   /** Talks only to the API and returns data; printing is the front end's job. */
   run(api: SupervisorApi, args: readonly string[]): Promise<CommandResult>;
 }

@@ -1,7 +1,9 @@
+import type { CommandResult } from './command-result.js';
 import type { CommandRow } from './command-row.js';
 import { availCommand, reloadCommand, rereadCommand } from './config-commands.js';
 import { fgCommand, maintailCommand, tailCommand } from './log-commands.js';
 import { clearCommand, historyCommand, pidCommand, restartCommand, signalCommand, startCommand, statusCommand, stopCommand } from './process-commands.js';
+import { addCommand, completionCommand, removeCommand, updateCommand } from './program-commands.js';
 import { UsageError } from './usage-error.js';
 
 const shutdown: CommandRow = {
@@ -30,13 +32,17 @@ const help: CommandRow = {
   completes: 'commands',
   run: async (_api, args) => {
     const [topic] = args;
-    const listed = commandTable.map(({ usage, summary }) => ({ usage, summary }));
-    if (!topic) return { kind: 'help', topic: null, commands: listed };
+    if (!topic) return { kind: 'help', topic: null, commands: commandTable.map(({ usage, summary }) => ({ usage, summary })) };
     const row = findCommand(topic);
     if (!row) throw new UsageError(`no such command: ${topic}`);
-    return { kind: 'help', topic: { usage: row.usage, summary: row.summary }, commands: listed };
+    return helpFor(row);
   },
 };
+
+/** What `help NAME` and `NAME --help` print. */
+export function helpFor(row: CommandRow): CommandResult {
+  return { kind: 'help', topic: { usage: row.usage, summary: row.summary }, commands: commandTable.map(({ usage, summary }) => ({ usage, summary })) };
+}
 
 const top: CommandRow = {
   name: 'top',
@@ -65,9 +71,13 @@ export const commandTable: readonly CommandRow[] = [
   historyCommand,
   clearCommand,
   availCommand,
+  addCommand,
+  removeCommand,
+  updateCommand,
   top,
   shutdown,
   version,
+  completionCommand,
   help,
 ];
 

@@ -2,7 +2,9 @@ import type { SupervisorApi, LogSource, ProcessInfo } from '../contracts/supervi
 import { TaskmasterError } from '../contracts/errors.js';
 import { withProgress } from './command-progress.js';
 import { exitStatusOf, type CommandResult, type ExitStatus } from './command-result.js';
-import { findCommand } from './command-table.js';
+import type { CommandRow } from './command-row.js';
+import { findCommand, helpFor } from './command-table.js';
+import { splitCommandWords, type CommandWords } from './command-words.js';
 import { formatResultJson, formatResultText } from './format-result.js';
 import type { RawTerminal } from './raw-terminal.js';
 import { UsageError } from './usage-error.js';
@@ -54,11 +56,9 @@ async function attach(api: SupervisorApi, terminal: Terminal, process: ProcessIn
   terminal.writeError(`detached from ${process.name}\n`);
 }
 
-async function execute(api: SupervisorApi, terminal: Terminal, words: readonly string[]): Promise<CommandResult> {
-  const [name, ...args] = words;
-  if (name === undefined) return { kind: 'nothing' };
-  const row = findCommand(name);
-  if (!row) throw new UsageError(`unknown command: ${name} (try help)`);
+async function execute(api: SupervisorApi, terminal: Terminal, row: CommandRow, words: CommandWords): Promise<CommandResult> {
+  const { args } = words;
+  if (words.help) return helpFor(row);
   if (row.name === 'fg' && !terminal.attach) throw new UsageError('fg needs an interactive terminal');
   const run = (): Promise<CommandResult> => row.run(api, args);
   if (row.progress && args.length > 0 && terminal.isTTY && !terminal.json) return withProgress(api, (text) => terminal.write(text), row.progress, args, run);
@@ -66,9 +66,17 @@ async function execute(api: SupervisorApi, terminal: Terminal, words: readonly s
 }
 
 /** Runs one command line's words against any implementation of the API, printing its result as text or JSON. */
-export async function runCommand(api: SupervisorApi, terminal: Terminal, words: readonly string[]): Promise<ExitStatus> {
+export async function runCommand(api: SupervisorApi, commandTerminal: Terminal, commandLine: readonly string[]): Promise<ExitStatus> {
+  let terminal = commandTerminal;
   try {
-    const result = await execute(api, terminal, words);
+    const [name, ...rest] = commandLine;
+    if (name === undefined) return 0;
+    const row = findCommand(name);
+    if (!row) throw new UsageError(`unknown command: ${name} (try help)`);
+    const words = splitCommandWords(row, rest);
+    // `--json` anywhere on the line, in the shell too.
+    if (words.json && !terminal.json) terminal = { ...terminal, json: true, colour: false };
+    const result = await execute(api, terminal, row, words);
     if (result.kind === 'top') return (await import('./top/top-command.js')).topCommand(api, terminal);
     const raw = result.kind === 'attach' && result.process.tty === true ? ((await terminal.rawTerminal?.()) ?? null) : null;
     if (raw && result.kind === 'attach') {
@@ -77,8 +85,10 @@ export async function runCommand(api: SupervisorApi, terminal: Terminal, words: 
     }
     // The attach notice goes to stderr, so it is shown with --json too.
     if (terminal.json && result.kind === 'attach') terminal.writeError(formatResultText(result, false).stderr);
-    if (terminal.json) terminal.write(formatResultJson(result));
-    else {
+    if (terminal.json) {
+      terminal.write(formatResultJson(result));
+      if (result.kind === 'status') for (const name of result.missing) terminal.writeError(`${name}: ERROR (no such process)\n`);
+    } else {
       const printed = formatResultText(result, terminal.colour);
       if (printed.stdout) terminal.write(printed.stdout);
       if (printed.stderr) terminal.writeError(printed.stderr);
@@ -94,7 +104,9 @@ export async function runCommand(api: SupervisorApi, terminal: Terminal, words: 
     if (error instanceof TaskmasterError) {
       if (terminal.json) terminal.write(`${JSON.stringify({ code: error.code, message: error.message, details: error.details ?? null })}\n`);
       else terminal.writeError(`ERROR: ${error.message}\n`);
-      return error.code === 'E_NO_SUPERVISOR' ? 2 : 1;
+      // supervisorctl's codes: a status it cannot know is 4, a supervisor or process not running 7.
+      if (error.code === 'E_NO_SUPERVISOR') return commandLine[0] === 'status' ? 4 : 7;
+      return error.code === 'E_NOT_RUNNING' ? 7 : 1;
     }
     throw error;
   }

@@ -43,7 +43,7 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
     case 'nothing':
       return out('');
     case 'status':
-      return out(result.processes.map((process) => formatStatus(process, colour, result.detailed)).join(''));
+      return out(result.missing.map((name) => `${name}: ERROR (no such process)\n`).join('') + result.processes.map((process) => formatStatus(process, colour, result.detailed)).join(''));
     case 'actions':
       return out(lines(result.results.map((action) => `${action.name}: ${action.ok ? action.message : `ERROR (${action.message})`}`)));
     case 'reload':
@@ -68,6 +68,13 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
       );
     case 'avail':
       return out(lines(result.programs.map((program) => `${program.name.padEnd(32)} ${program.autostart ? 'auto' : 'manual'}  numprocs ${program.numprocs}  priority ${program.priority}  ${program.cmd}`)));
+    case 'program-change': {
+      const { name, change, file, results } = result.result;
+      const actions = results.map((action) => `${action.name}: ${action.ok ? action.message : `ERROR (${action.message})`}`);
+      return out(lines([`${name}: ${change} ${change === 'added' ? 'to' : 'from'} ${file}`, ...actions]));
+    }
+    case 'text':
+      return out(result.text);
     case 'shutdown':
       return out('Shut down\n');
     case 'version':
@@ -105,6 +112,10 @@ export function formatResultJson(result: CommandResult): string {
       return pretty(result.histories);
     case 'avail':
       return pretty(result.programs);
+    case 'program-change':
+      return pretty(result.result);
+    case 'text':
+      return result.text;
     case 'shutdown':
       return '{"ok":true}\n';
     case 'version':

@@ -18,7 +18,8 @@ export function formatStatusLine(process: ProcessInfo, colour: boolean): string 
   const name = process.name.padEnd(32);
   const state = process.state.padEnd(9);
   const painted = colour ? `${stateColours[process.state]}${state}\x1b[0m` : state;
-  return `${name} ${painted} ${process.description}`.trimEnd();
+  const url = process.url && process.state === 'RUNNING' ? `, ${process.url}` : '';
+  return `${name} ${painted} ${process.description}${url}`.trimEnd();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
+import type { LogSource, ProgramEntrySpec, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import { formatMetrics, metricsContentType } from './format-metrics.js';
 import { webAssetRoutes } from './web-assets.js';
@@ -18,6 +18,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_NOT_A_TERMINAL: 409,
   E_ALREADY_ADDED: 409,
   E_STILL_RUNNING: 409,
+  E_CONFLICT: 409,
   E_TOO_LARGE: 413,
   E_STDIN_FULL: 429,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
@@ -72,6 +73,25 @@ function namesFrom(body: Record<string, unknown>): string[] {
     throw new TaskmasterError('E_BAD_REQUEST', 'names must be a non-empty list of process names, groups or all');
   }
   return names as string[];
+}
+
+function programSpecFrom(body: Record<string, unknown>): ProgramEntrySpec {
+  const { name, cmd, numprocs, autorestart, env, workingdir } = body;
+  const isText = (value: unknown): value is string => typeof value === 'string';
+  if (!isText(name) || name === '') throw new TaskmasterError('E_BAD_REQUEST', 'name is required');
+  if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every(isText)) throw new TaskmasterError('E_BAD_REQUEST', 'cmd must be a non-empty list of words');
+  if (numprocs !== undefined && typeof numprocs !== 'number') throw new TaskmasterError('E_BAD_REQUEST', 'numprocs must be a number');
+  if (autorestart !== undefined && !isText(autorestart)) throw new TaskmasterError('E_BAD_REQUEST', 'autorestart must be a string');
+  if (workingdir !== undefined && !isText(workingdir)) throw new TaskmasterError('E_BAD_REQUEST', 'workingdir must be a string');
+  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env) || !Object.values(env).every(isText))) throw new TaskmasterError('E_BAD_REQUEST', 'env must map names to strings');
+  return {
+    name,
+    cmd,
+    ...(numprocs !== undefined ? { numprocs } : {}),
+    ...(autorestart !== undefined ? { autorestart } : {}),
+    ...(env !== undefined ? { env: env as Record<string, string> } : {}),
+    ...(workingdir !== undefined ? { workingdir } : {}),
+  };
 }
 
 function sourceFrom(url: URL): LogSource {
@@ -156,6 +176,11 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
     })],
     ['POST /v1/reload', json(async () => api.reload())],
     ['GET /v1/reread', json(async () => api.reread())],
+    ['POST /v1/add', json(async (body) => api.addProgram(programSpecFrom(body)))],
+    ['POST /v1/remove', json(async (body) => {
+      if (typeof body['name'] !== 'string' || body['name'] === '') throw new TaskmasterError('E_BAD_REQUEST', 'name is required');
+      return api.removeProgram(body['name']);
+    })],
     ['POST /v1/clear', json(async (body) => ({ results: await api.clear(namesFrom(body)[0]!) }))],
     ['GET /v1/log-range', json(async (_body, url) => {
       const [start, length] = ['start', 'length'].map((key) => Number(url.searchParams.get(key) ?? '0'));
@@ -163,12 +188,12 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       return api.readLogRange(sourceFrom(url), start!, length!);
     })],
     ['POST /v1/stage', json(async () => api.stageConfig())],
-    ['POST /v1/add', json(async (body) => {
-      await api.addProgram(namesFrom(body)[0]!);
+    ['POST /v1/activate', json(async (body) => {
+      await api.activateProgram(namesFrom(body)[0]!);
       return { ok: true };
     })],
-    ['POST /v1/remove', json(async (body) => {
-      await api.removeProgram(namesFrom(body)[0]!);
+    ['POST /v1/deactivate', json(async (body) => {
+      await api.deactivateProgram(namesFrom(body)[0]!);
       return { ok: true };
     })],
     ['POST /v1/remote-event', json(async (body) => {
@@ -189,7 +214,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       const source = sourceFrom(url);
       const lines = Number(url.searchParams.get('lines') ?? '10');
       if (!Number.isInteger(lines) || lines < 0) throw new TaskmasterError('E_BAD_REQUEST', 'lines must be a whole number');
-      const text = await api.tail(source, lines);
+      const bytesParam = url.searchParams.get('bytes');
+      const bytes = bytesParam === null ? undefined : Number(bytesParam);
+      if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < 0)) throw new TaskmasterError('E_BAD_REQUEST', 'bytes must be a whole number');
+      const text = bytes === undefined ? await api.tail(source, lines) : await api.tail(source, lines, bytes);
       if (url.searchParams.get('follow') !== '1') {
         response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
         response.end(text);

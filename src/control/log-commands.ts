@@ -1,48 +1,63 @@
-import type { LogSource } from '../contracts/supervisor-api.js';
+import type { LogSource, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError } from '../contracts/errors.js';
 import type { CommandRow } from './command-row.js';
 import { UsageError } from './usage-error.js';
 
-function parseTailArgs(args: readonly string[], allowName: boolean): { follow: boolean; lines: number; rest: string[] } {
+/** What `tail` and `maintail` show without `-n`: the last 1600 bytes, as supervisorctl does. */
+export const defaultTailBytes = 1600;
+
+function parseTailArgs(args: readonly string[], allowName: boolean): { follow: boolean; lines: number | null; rest: string[] } {
   let follow = false;
-  let lines = 10;
+  let lines: number | null = null;
+  let flagsEnded = false;
   const rest: string[] = [];
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
-    if (arg === '-f') follow = true;
+    if (flagsEnded) {
+      if (!allowName) throw new UsageError(`unexpected argument ${arg}`);
+      rest.push(arg);
+    } else if (arg === '--') flagsEnded = true;
+    else if (arg === '-f') follow = true;
     else if (arg === '-n' || /^-\d+$/.test(arg)) {
       const value = arg === '-n' ? args[++index] : arg.slice(1);
       lines = Number(value);
       if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`-n needs a whole number, got ${value ?? 'nothing'}`);
-    } else if (allowName) rest.push(arg);
+    } else if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown option ${arg} (see --help)`);
+    else if (allowName) rest.push(arg);
     else throw new UsageError(`unexpected argument ${arg}`);
   }
   return { follow, lines, rest };
 }
 
+function readTail(api: SupervisorApi, source: LogSource, lines: number | null): Promise<string> {
+  return lines === null ? api.tail(source, 0, defaultTailBytes) : api.tail(source, lines);
+}
+
 const tail: CommandRow = {
   name: 'tail',
   usage: 'tail [-f] [-n N] NAME [stdout|stderr]',
-  summary: 'show the end of a process output; -f follows it',
+  summary: 'show the end of a process output (the last 1600 bytes, or N lines); -f follows it',
   completes: 'tail',
+  ownFlags: true,
   run: async (api, args) => {
     const { follow, lines, rest } = parseTailArgs(args, true);
     const [name, stream = 'stdout'] = rest;
     if (!name || rest.length > 2 || (stream !== 'stdout' && stream !== 'stderr')) throw new UsageError(`usage: ${tail.usage}`);
     const source: LogSource = { kind: 'process', name, stream };
-    return { kind: 'tail', source, text: await api.tail(source, lines), follow };
+    return { kind: 'tail', source, text: await readTail(api, source, lines), follow };
   },
 };
 
 const maintail: CommandRow = {
   name: 'maintail',
   usage: 'maintail [-f] [-n N]',
-  summary: 'show the end of the event log; -f follows it',
+  summary: 'show the end of the event log (the last 1600 bytes, or N lines); -f follows it',
   completes: 'none',
+  ownFlags: true,
   run: async (api, args) => {
     const { follow, lines } = parseTailArgs(args, false);
     const source = { kind: 'events' as const };
-    return { kind: 'tail', source, text: await api.tail(source, lines), follow };
+    return { kind: 'tail', source, text: await readTail(api, source, lines), follow };
   },
 };
 

@@ -1,14 +1,29 @@
 import type { CommandRow, ProgressVerb } from './command-row.js';
 import { requireNames } from './command-row.js';
+import { TaskmasterError } from '../contracts/errors.js';
 import { UsageError } from './usage-error.js';
 
 const status: CommandRow = {
   name: 'status',
   usage: 'status [NAME...]',
-  summary: 'show the state of processes (all by default), and the last output of failed ones; exit 3 if any is not RUNNING',
+  summary: 'show the state of processes (all by default), and the last output of failed ones; exit 3 if one is STOPPED, EXITED or FATAL, 4 for an unknown name',
   completes: 'names',
-  // Named processes are looked at closely: every kept line of a failed run, not just the last few.
-  run: async (api, args) => ({ kind: 'status', processes: await api.status(args), detailed: args.length > 0 }),
+  run: async (api, args) => {
+    if (args.length === 0) return { kind: 'status', processes: await api.status(), detailed: false, missing: [] };
+    // Each name on its own, as supervisorctl does: an unknown one is reported, the others still shown.
+    const found = await Promise.all(
+      args.map((name) =>
+        api.status([name]).catch((error: unknown) => {
+          if (error instanceof TaskmasterError && error.code === 'E_NO_SUCH_PROCESS') return name;
+          throw error;
+        }),
+      ),
+    );
+    const seen = new Set<string>();
+    const processes = found.flatMap((entry) => (typeof entry === 'string' ? [] : entry)).filter((process) => !seen.has(process.name) && seen.add(process.name));
+    // Named processes are looked at closely: every kept line of a failed run, not just the last few.
+    return { kind: 'status', processes, detailed: true, missing: found.filter((entry): entry is string => typeof entry === 'string') };
+  },
 };
 
 /** start, stop and restart: the same shape, and a terminal shows their progress. */

@@ -4,11 +4,10 @@ import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { SupervisorApi } from '../contracts/supervisor-api.js';
 import { splitShellWords } from '../config/shell-words.js';
-import { commandNames, findCommand } from './command-table.js';
+import { completeCommandLine } from './complete-words.js';
 import { runCommand, type Terminal } from './commands.js';
 
 const historyLimit = 1000;
-const signalNames = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2', 'STOP', 'CONT'];
 
 export interface ShellOptions {
   /** The shell of a foreground supervisor: leaving it stops the supervisor. */
@@ -39,31 +38,10 @@ function saveHistory(file: string, newestFirst: readonly string[]): void {
   }
 }
 
-/** True when the finished words after `tail` already hold its NAME, so a stream comes next. */
-function tailHasName(finished: readonly string[]): boolean {
-  for (let index = 0; index < finished.length; index += 1) {
-    const word = finished[index]!;
-    if (word === '-n') index += 1;
-    else if (!word.startsWith('-')) return true;
-  }
-  return false;
-}
-
 async function completeWords(api: SupervisorApi, line: string): Promise<[string[], string]> {
   const words = line.trimStart().split(/\s+/);
   const current = words[words.length - 1] ?? '';
-  const candidates: string[] = [];
-  const completes = words.length <= 1 ? 'command' : (findCommand(words[0]!)?.completes ?? 'names');
-  if (completes === 'command') candidates.push(...commandNames, 'quit', 'exit');
-  else if (completes === 'commands') candidates.push(...commandNames);
-  else if (completes === 'signal-then-names' && words.length === 2) candidates.push(...signalNames);
-  else if (completes === 'tail' && tailHasName(words.slice(1, -1))) candidates.push('stdout', 'stderr');
-  else if (completes !== 'none') {
-    const processes = await api.status().catch(() => []);
-    const groups = new Set(processes.filter((process) => process.name.includes(':')).map((process) => process.group));
-    candidates.push('all', ...processes.map((process) => process.name), ...[...groups].flatMap((group) => [group, `${group}:*`]));
-  }
-  const hits = [...new Set(candidates)].filter((candidate) => candidate.startsWith(current)).sort();
+  const hits = await completeCommandLine(api, words, ['quit', 'exit']);
   // As in bash, a word completed in full gets its space, ready for the next one.
   return [hits.length === 1 ? [`${hits[0]} `] : hits, current];
 }

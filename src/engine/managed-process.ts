@@ -66,6 +66,11 @@ export class ManagedProcess {
     return processNameFor(this.program, this.index);
   }
 
+  /** The pid of the last spawn, also once it has exited (its pid file holds it). */
+  get spawnedPid(): number | null {
+    return this.lastPid;
+  }
+
   get fullName(): string {
     return this.program.numprocs > 1 ? `${this.program.name}:${this.processName}` : this.program.name;
   }

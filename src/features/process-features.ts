@@ -11,6 +11,7 @@ import type { FeatureRuntime } from './feature-runtime.js';
 import type { PortAllocator } from './port-allocator.js';
 import type { ListenSockets } from './listen-sockets.js';
 import type { NotifyReceiver } from './notify-receiver.js';
+import { removePidFile, writePidFile } from './pid-file.js';
 import { ReadyChecks } from './ready-checks.js';
 import { keptLinesPerRun, RunHistory } from './run-history.js';
 import { runPoststop, runPrestart } from './spawn-hooks.js';
@@ -119,9 +120,11 @@ export class ProcessFeatures implements ProcessExtensions {
 
   afterSpawn(process: ManagedProcess, startedAtMs: number): void {
     this.historyOf(process).started(startedAtMs);
+    if (process.program.pidFile !== null && process.spawnedPid !== null) writePidFile(process, process.spawnedPid, this.log);
   }
 
   afterExit(process: ManagedProcess, run: RunEnd): void {
+    if (process.program.pidFile !== null) removePidFile(process, process.spawnedPid);
     const history = this.historyOf(process);
     const ended = history.ended(Date.now(), run.exitCode, run.signal, run.result);
     // A failed run keeps its last words, read once its pipes have ended.

@@ -168,10 +168,10 @@ describe('taskmasterctl against a running supervisor', () => {
     }
   });
 
-  it('start of a program that ends FATAL says so and exits 1', async (t) => {
+  it('start of a program that ends FATAL says so and exits 7, as supervisorctl does', async (t) => {
     const tm = await startWith(t, 'failing');
     const result = await ctl(tm.socket, 'start', 'failing');
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 7);
     assert.match(result.stdout, /^failing: ERROR \(spawn error: .+\)$/m);
     const status = await ctl(tm.socket, 'status', 'failing');
     assert.equal(status.code, 3);
@@ -180,9 +180,12 @@ describe('taskmasterctl against a running supervisor', () => {
     assert.match(stderrTail.stdout, /failing-output/);
   });
 
-  it('an unknown name fails with exit 1 and names it', async (t) => {
+  it('an unknown name fails with exit 1 and names it (status: 4)', async (t) => {
     const tm = await startWith(t, 'sleeper');
-    for (const args of [['start', 'nope'], ['stop', 'nope'], ['status', 'nope'], ['restart', 'sleeper', 'nope'], ['signal', 'HUP', 'nope'], ['tail', 'nope'], ['clear', 'nope'], ['pid', 'nope']]) {
+    const status = await ctl(tm.socket, 'status', 'nope');
+    assert.equal(status.code, 4);
+    assert.equal(status.stdout, 'nope: ERROR (no such process)\n');
+    for (const args of [['start', 'nope'], ['stop', 'nope'], ['restart', 'sleeper', 'nope'], ['signal', 'HUP', 'nope'], ['tail', 'nope'], ['clear', 'nope'], ['pid', 'nope']]) {
       const result = await ctl(tm.socket, ...args);
       assert.equal(result.code, 1, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
       assert.match(result.stderr, /no such process: nope/, args.join(' '));
@@ -205,7 +208,7 @@ describe('taskmasterctl against a running supervisor', () => {
       [['maintail', 'extra'], /unexpected argument extra/],
       [['clear'], /usage: clear NAME/],
       [['help', 'nope'], /no such command: nope/],
-      [['--bogus', 'status'], /Unknown option '--bogus'/],
+      [['--bogus', 'status'], /unknown option --bogus/],
     ];
     for (const [args, message] of cases) {
       const result = await ctl(tm.socket, ...args);
@@ -214,11 +217,11 @@ describe('taskmasterctl against a running supervisor', () => {
     }
   });
 
-  it('exits 2 naming the socket when no supervisor answers', async () => {
+  it('exits 7 (status: 4) naming the socket when no supervisor answers', async () => {
     const missing = join(await makeTempDir(), 'nobody-here.sock');
     for (const args of [['status'], ['start', 'all'], ['shutdown']]) {
       const result = await ctl(missing, ...args);
-      assert.equal(result.code, 2, args.join(' '));
+      assert.equal(result.code, args[0] === 'status' ? 4 : 7, args.join(' '));
       assert.ok(result.stderr.includes(missing), result.stderr);
     }
   });
@@ -230,7 +233,7 @@ describe('taskmasterctl against a running supervisor', () => {
     assert.match(bad.stderr, /unknown signal NOTASIGNAL/);
 
     const notRunning = await ctl(tm.socket, 'signal', 'USR1', 'manual');
-    assert.equal(notRunning.code, 1);
+    assert.equal(notRunning.code, 7);
     assert.match(notRunning.stdout, /manual: ERROR \(not running\)/);
 
     const sent = await ctl(tm.socket, 'signal', 'USR2', 'logger');
@@ -239,7 +242,7 @@ describe('taskmasterctl against a running supervisor', () => {
     await waitFor(async () => (await readFile(join(tm.dir, 'signals.log'), 'utf8').catch(() => '')).includes('USR2'), 'the logger to record USR2');
   });
 
-  it('pid prints the supervisor pid, or a process pid, and 0 with exit 1 for a stopped one', async (t) => {
+  it('pid prints the supervisor pid, or a process pid, and 0 with exit 7 for a stopped one', async (t) => {
     const tm = await startWith(t, 'sleeper', 'manual');
     const supervisor = await ctl(tm.socket, 'pid');
     assert.equal(supervisor.code, 0);
@@ -253,7 +256,7 @@ describe('taskmasterctl against a running supervisor', () => {
     assert.equal(one.stdout, `${sleeper.pid}\n`);
 
     const stopped = await ctl(tm.socket, 'pid', 'manual');
-    assert.equal(stopped.code, 1);
+    assert.equal(stopped.code, 7);
     assert.equal(stopped.stdout, '0\n');
   });
 
@@ -456,7 +459,7 @@ programs:
       assert.equal(await tm.waitForExit(), 0);
       await assert.rejects(stat(tm.socket), { code: 'ENOENT' });
       const after = await ctl(tm.socket, 'status');
-      assert.equal(after.code, 2);
+      assert.equal(after.code, 4);
     } finally {
       await tm.stop();
     }

@@ -115,7 +115,7 @@ programs:
     try {
       const startedAt = Date.now();
       const result = await ctl(tm.socket, 'start', 'mute');
-      assert.equal(result.code, 1, `${result.stdout}${result.stderr}`);
+      assert.equal(result.code, 7, `${result.stdout}${result.stderr}`);
       assert.ok(Date.now() - startedAt < 20_000);
       const entry = await tm.process('mute');
       assert.equal(entry.state, 'FATAL');

@@ -75,7 +75,7 @@ programs:
 
   it('says how the last run ended when a start ends FATAL', async () => {
     const started = await ctl(tm.socket, 'start', 'manual');
-    assert.equal(started.code, 1);
+    assert.equal(started.code, 7); // supervisorctl's exit for a spawn error
     assert.equal(started.stdout, 'manual: ERROR (spawn error: Exited too quickly (exit status 6))\n');
   });
 

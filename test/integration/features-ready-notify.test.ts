@@ -63,7 +63,7 @@ programs:
       });
       assert.equal(stranger, 0);
       const result = await start;
-      assert.equal(result.code, 1, `${result.stdout}${result.stderr}`);
+      assert.equal(result.code, 7, `${result.stdout}${result.stderr}`);
       const entry = await tm.process('mute');
       assert.equal(entry.state, 'FATAL');
       assert.match(entry.description, /^ready check did not pass within 1s \(last: no READY=1 on NOTIFY_SOCKET yet\); terminated by SIGTERM; see \S+$/);

@@ -31,7 +31,7 @@ describe('the command table', () => {
       assert.match(row.name, /^[a-z]+$/, `${row.name} is one lower-case word`);
       assert.ok(row.usage === row.name || row.usage.startsWith(`${row.name} `), `${row.name}: usage starts with the name: ${row.usage}`);
       assert.ok(row.summary.trim().length > 10, `${row.name} has a summary`);
-      assert.ok(['none', 'names', 'signal-then-names', 'tail', 'commands'].includes(row.completes), `${row.name} completes something known`);
+      assert.ok(['none', 'names', 'signal-then-names', 'tail', 'commands', 'programs', 'shells'].includes(row.completes), `${row.name} completes something known`);
       assert.equal(typeof row.run, 'function', `${row.name} runs`);
     }
     assert.equal(new Set(commandNames).size, commandNames.length, 'no command twice');

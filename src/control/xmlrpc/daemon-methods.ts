@@ -87,7 +87,7 @@ export function daemonMethods(api: SupervisorApi, daemon: DaemonControl): Record
       help: 'Update the config for a running process from config file.\n\n@param string name name of process group to add\n@return boolean result true if successful',
       async run([name]) {
         refuseUnlessRunning();
-        await call(() => api.addProgram(String(name)), String(name));
+        await call(() => api.activateProgram(String(name)), String(name));
         return true;
       },
     },
@@ -96,7 +96,7 @@ export function daemonMethods(api: SupervisorApi, daemon: DaemonControl): Record
       help: 'Remove a stopped process from the active configuration.\n\n@param string name name of process group to remove\n@return boolean result Indicates whether the removal was successful',
       async run([name]) {
         refuseUnlessRunning();
-        await call(() => api.removeProgram(String(name)), String(name));
+        await call(() => api.deactivateProgram(String(name)), String(name));
         return true;
       },
     },
