@@ -20,7 +20,7 @@ type WorkerReply =
 export function loadConfigOffThread(file: string, overrides: ConfigOverrides = {}): Promise<{ config: SupervisorConfig; version: ConfigVersion }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./config-worker.js', import.meta.url), {
-      workerData: { file, overrides: { logFile: overrides.logFile, socket: overrides.socket } },
+      workerData: { file, overrides: { logFile: overrides.logFile, socket: overrides.socket, supervisord: overrides.supervisord } },
       resourceLimits: { maxOldGenerationSizeMb: offThreadLimits.maxHeapMb },
       stdout: false,
       stderr: false,
