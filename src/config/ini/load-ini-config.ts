@@ -60,12 +60,8 @@ function applyCommandLine(document: IniDocument, values: Readonly<Record<string,
   }
 }
 
-/**
- * The INI front of the config pipeline: read (with includes), translate to the YAML-shaped
- * document, then the same normalise, validate and freeze stages as a YAML file. Relative
- * paths are relative to the working folder, as supervisord takes them.
- */
-export async function loadIniConfigVersion(file: string, text: string, bytes: number, overrides: ConfigOverrides): Promise<{ config: SupervisorConfig; version: ConfigVersion }> {
+/** Reads and translates a supervisord config: the YAML-shaped document, its supervisord settings, and the issues found. */
+export async function translateIniFile(file: string, text: string, overrides: ConfigOverrides) {
   const absolute = resolve(file);
   const cwd = process.cwd();
   const sources = new IniSources();
@@ -77,6 +73,16 @@ export async function loadIniConfigVersion(file: string, text: string, bytes: nu
   if (overrides.supervisord) applyCommandLine(document, overrides.supervisord, cwd);
   const translation = translateIni(document, sources, issues, warnings, cwd);
   const supervisord = deepFreeze({ ...translation.supervisord, warnings: warnings.sorted() });
-  const config = buildConfig({ root: translation.root, issues, text: sources.text, file: absolute, baseDir: cwd, overrides, supervisord });
+  return { absolute, cwd, root: translation.root, supervisord, issues, text: sources.text, digest };
+}
+
+/**
+ * The INI front of the config pipeline: read (with includes), translate to the YAML-shaped
+ * document, then the same normalise, validate and freeze stages as a YAML file. Relative
+ * paths are relative to the working folder, as supervisord takes them.
+ */
+export async function loadIniConfigVersion(file: string, text: string, bytes: number, overrides: ConfigOverrides): Promise<{ config: SupervisorConfig; version: ConfigVersion }> {
+  const { absolute, cwd, root, supervisord, issues, text: combined, digest } = await translateIniFile(file, text, overrides);
+  const config = buildConfig({ root, issues, text: combined, file: absolute, baseDir: cwd, overrides, supervisord });
   return { config, version: { sha256: digest, bytes } };
 }
