@@ -43,7 +43,9 @@ export function iniEnvironment(text: string): IniParsed<Record<string, string>> 
   const env: Record<string, string> = {};
   for (let index = 0; index < list.length; index += 4) {
     const [key, equals, value] = list.slice(index, index + 3);
-    if (key === undefined || equals !== '=' || value === undefined) return { ok: false, expected: 'expected KEY=value pairs separated by commas (quote a value that holds other characters)' };
+    // supervisord skips the fourth token unread, so A=$HOME gives A='$'; we refuse what it would cut short.
+    const separator = list[index + 3];
+    if (key === undefined || equals !== '=' || value === undefined || (separator !== undefined && separator !== ',')) return { ok: false, expected: 'expected KEY=value pairs separated by commas (quote a value that holds other characters)' };
     env[stripQuotes(key)] = stripQuotes(value);
   }
   return { ok: true, value: env };
