@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { answers, isAlive, makeTempDir, run, statusOf, taskmasterBin, waitFor } from '../helpers.js';
@@ -123,6 +124,27 @@ describe('taskmaster on a supervisord INI config', () => {
     assert.equal(await readlink(`/proc/${daemonPid}/cwd`), workDir);
     process.kill(daemonPid, 'SIGTERM');
     await waitFor(() => !isAlive(daemonPid), 'the daemon to exit', 30_000);
+  });
+
+  it('drops to -u USER before it opens its socket and files, and its programs run as that user', async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('needs root to switch user');
+    const user = `tmt-ini-${randomBytes(3).toString('hex')}`;
+    const added = await run('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', user]);
+    assert.equal(added.code, 0, added.stderr);
+    t.after(() => run('userdel', [user]));
+    const { dir, file, socket, log, pidFile } = await writeConfig();
+    const uid = Number((await run('id', ['-u', user])).stdout.trim());
+    for (const path of [dir, join(dir, 'logs'), join(dir, 'conf.d')]) await chown(path, uid, uid);
+    const taskmaster = startForeground(t, ['-c', file, '-n', '-u', user], dir);
+    await waitFor(() => answers(socket), 'the socket to answer', 30_000);
+    await waitForLog(log, /success: included entered RUNNING state/);
+    const uidOf = async (pid: number): Promise<number> => Number(/^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]);
+    assert.equal(await uidOf(taskmaster.child.pid!), uid);
+    const included = (await statusOf(socket)).find((entry) => entry.name === 'included')!;
+    assert.equal(await uidOf(included.pid!), uid);
+    assert.equal((await run('stat', ['-c', '%u', socket, log, pidFile])).stdout.trim().split('\n').map(Number).every((owner) => owner === uid), true);
+    taskmaster.child.kill('SIGTERM');
+    assert.equal(await taskmaster.exited, 0);
   });
 
   it('convert prints YAML that taskmaster --check accepts', async () => {
