@@ -147,6 +147,21 @@ describe('taskmaster on a supervisord INI config', () => {
     assert.equal(await taskmaster.exited, 0);
   });
 
+  it('reloads on SIGHUP: a new included file adds its program, a broken one changes nothing', async (t) => {
+    const { dir, file, socket, log } = await writeConfig();
+    const taskmaster = startForeground(t, ['-c', file, '-n'], dir);
+    await waitFor(() => answers(socket), 'the socket to answer', 30_000);
+    await waitForLog(log, /success: included entered RUNNING state/);
+    await writeFile(join(dir, 'conf.d', 'more.conf'), '[program:more]\ncommand=/bin/sleep 300\nstartsecs=0\n');
+    taskmaster.child.kill('SIGHUP');
+    await waitForLog(log, /success: more entered RUNNING state/);
+    await writeFile(join(dir, 'conf.d', 'more.conf'), '[program:more]\ncommand=/bin/sleep 300\nthis line has no delimiter\n');
+    taskmaster.child.kill('SIGHUP');
+    const text = await waitForLog(log, /reload rejected, nothing changed: .*more\.conf:3:1: expected key = value/);
+    assert.doesNotMatch(text, /stopped: more/);
+    assert.equal((await statusOf(socket)).find((entry) => entry.name === 'more')?.state, 'RUNNING');
+  });
+
   it('convert prints YAML that taskmaster --check accepts', async () => {
     const { dir, file } = await writeConfig();
     const converted = await run(process.execPath, [taskmasterBin, 'convert', file]);
