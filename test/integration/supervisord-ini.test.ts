@@ -96,12 +96,14 @@ describe('taskmaster on a supervisord INI config', () => {
 
   it('takes supervisord\'s flags: -l, -j, -e, -i and -s', async (t) => {
     const { dir, file, socket } = await writeConfig();
+    await writeFile(file, (await readFile(file, 'utf8')).replace('chmod=0700', 'chmod=0760\nchown=nobody:nogroup'));
     const log = join(dir, 'other.log');
     const pidFile = join(dir, 'other.pid');
     const taskmaster = startForeground(t, ['-c', file, '--nodaemon', '-l', log, '-j', pidFile, '-e', 'warn', '-i', 'box', '-s'], dir);
     await waitFor(() => answers(socket), 'the socket to answer', 30_000);
     await waitFor(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() === String(taskmaster.child.pid), 'the pidfile from -j');
     await waitForLog(log, /WARN exited: bad/);
+    if (process.getuid?.() === 0) assert.equal((await run('stat', ['-c', '%a %U:%G', socket])).stdout.trim(), '760 nobody:nogroup');
     taskmaster.child.kill('SIGTERM');
     assert.equal(await taskmaster.exited, 0);
     const text = await logOf(log);

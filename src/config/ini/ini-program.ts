@@ -86,7 +86,9 @@ function programEntries(reader: SectionReader, names: Expansions, processName: s
   if (umask) put('umask', umask.value.toString(8).padStart(3, '0'), umask.at);
   const redirected = reader.raw('redirect_stderr') !== undefined && iniBoolean(reader.raw('redirect_stderr')!.value).ok && (iniBoolean(reader.raw('redirect_stderr')!.value) as { value: boolean }).value;
   for (const stream of ['stdout', 'stderr'] as const) {
-    if (!(stream === 'stderr' && redirected)) entries.push(...outputEntries(reader, names, processName, collapsed, context, stream, listener));
+    // A listener's stdout is its protocol channel, which the listener support owns; supervisord logs none of it.
+    if (stream === 'stdout' && listener) continue;
+    if (!(stream === 'stderr' && redirected)) entries.push(...outputEntries(reader, names, processName, collapsed, context, stream));
     else if (reader.raw('stderr_logfile') && !/^(auto|none)$/i.test(reader.raw('stderr_logfile')!.value.trim())) {
       reader.warn(reader.raw('stderr_logfile')!.valueStart, 'stderr_logfile', 'redirect_stderr=true but stderr_logfile has also been set to a filename, the filename has been ignored');
     }
@@ -98,7 +100,7 @@ function programEntries(reader: SectionReader, names: Expansions, processName: s
   return entries;
 }
 
-function outputEntries(reader: SectionReader, names: Expansions, processName: string, collapsed: number, context: ProgramContext, stream: 'stdout' | 'stderr', listener: boolean): Entry[] {
+function outputEntries(reader: SectionReader, names: Expansions, processName: string, collapsed: number, context: ProgramContext, stream: 'stdout' | 'stderr'): Entry[] {
   const { make } = context;
   const entries: Entry[] = [];
   const logfile = reader.text(`${stream}_logfile`, names);
@@ -108,8 +110,7 @@ function outputEntries(reader: SectionReader, names: Expansions, processName: st
   const syslog = reader.typed(`${stream}_syslog`, names, iniBoolean);
   if (syslog?.value || /^syslog$/i.test(written)) reader.warn(syslog?.at ?? at, `${stream}_syslog`, 'syslog output is not supported; the output goes to the log file only');
   if (/^auto$/i.test(written)) {
-    // A listener's stdout is its protocol channel; supervisord logs none of it.
-    const target = listener && stream === 'stdout' ? 'discard' : collapsed > 1 ? 'auto' : autoLogName(context, processName, stream);
+    const target = collapsed > 1 ? 'auto' : autoLogName(context, processName, stream);
     entries.push([stream, make.scalar(target, at)]);
     if (maxbytes?.value === 0) reader.warn(maxbytes.at, `${stream}_logfile_maxbytes`, `AUTO logging used for ${stream}_logfile without rollover, set maxbytes > 0 to avoid filling up filesystem unintentionally`);
   } else if (/^(none|syslog)$/i.test(written)) {
