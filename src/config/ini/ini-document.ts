@@ -57,7 +57,7 @@ export function translateIni(document: IniDocument, sources: IniSources, issues:
   const groups = readGroups(document, reader, names);
   const groupOf = new Map(groups.flatMap((group) => group.programs.map((program) => [program, group.name] as const)));
   const identifier = settings?.identifier ?? 'supervisor';
-  const context = { make, names, childLogDir: settings?.childLogDir ?? '/tmp', identifier, globalEnv, serverUrl, cwd };
+  const context = { make, names, childLogDir: settings?.childLogDir ?? '/tmp', identifier, globalEnv, serverUrl, cwd, configFile: sources.position(0).file };
   const programs: MadeProgram[] = [];
   for (const name of document.sections.keys()) {
     const kind = /^(program|eventlistener):(.*)$/.exec(name);
@@ -75,7 +75,7 @@ export function translateIni(document: IniDocument, sources: IniSources, issues:
     if (seen.has(program.name)) issues.addAt(program.at, `programs.${program.name}`, `two sections make a program named ${program.name}`);
     seen.set(program.name, program);
   }
-  top.push(['programs', make.map(programs.map((program) => [program.name, program.node] as const), 0)]);
+  top.push(['programs', make.map(programs.map((program) => [program.name, program.node, program.at] as const), 0)]);
 
   for (const [name, section] of document.sections) {
     if (readers.some((made) => made.section === section) || quietSections.has(name)) continue;

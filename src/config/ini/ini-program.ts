@@ -19,6 +19,8 @@ export interface ProgramContext {
   readonly globalEnv: Readonly<Record<string, string>>;
   readonly serverUrl: string | null;
   readonly cwd: string;
+  /** Makes AUTO log names differ between configs, as supervisord's random ones do. */
+  readonly configFile: string;
 }
 
 /** One YAML program made from a section: its name and its mapping. */
@@ -37,11 +39,14 @@ const wholeNumber = nonNegative(iniInteger);
 
 /** supervisord's AUTO log name is random (mktemp); ours is stable, so a reload does not see a changed file. */
 function autoLogName(context: ProgramContext, processName: string, stream: string): string {
-  const digest = createHash('sha256').update(`${context.cwd}\0${processName}\0${stream}`).digest('base64url').toLowerCase().replace(/-/g, '_').slice(0, 8);
+  const digest = createHash('sha256').update(`${context.configFile}\0${processName}\0${stream}`).digest('base64url').toLowerCase().replace(/-/g, '_').slice(0, 8);
   return join(context.childLogDir, `${processName}-${stream}---${context.identifier}-${digest}.log`);
 }
 
 type Entry = readonly [string, Node];
+
+/** Where supervisord's users send output to the terminal or the container's log. */
+export const terminalPaths = /^(\/dev\/(stdout|stderr|fd\/[12])|\/proc\/self\/fd\/[12])$/;
 
 /** The keys of one process, as supervisord reads them; `collapsed` is how many processes one YAML program stands for. */
 function programEntries(reader: SectionReader, names: Expansions, processName: string, collapsed: number, context: ProgramContext, listener: boolean): Entry[] {
@@ -115,6 +120,10 @@ function outputEntries(reader: SectionReader, names: Expansions, processName: st
     if (maxbytes?.value === 0) reader.warn(maxbytes.at, `${stream}_logfile_maxbytes`, `AUTO logging used for ${stream}_logfile without rollover, set maxbytes > 0 to avoid filling up filesystem unintentionally`);
   } else if (/^(none|syslog)$/i.test(written)) {
     entries.push([stream, make.scalar('discard', at)]);
+  } else if (terminalPaths.test(written)) {
+    // The container idiom stdout_logfile=/dev/stdout: taskmaster writes through no symlink, so its own stdout, prefixed.
+    entries.push([stream, make.scalar('inherit', at)]);
+    reader.warn(at, `${stream}_logfile`, `${written} is taskmaster's own stdout (inherit): each line is prefixed with the process name`);
   } else {
     entries.push([stream, make.scalar(resolve(context.cwd, expandUser(written)), at)]);
   }

@@ -15,9 +15,10 @@ export class NodeMaker {
     return node;
   }
 
-  map(entries: readonly (readonly [string, Node])[], blame: number): YAMLMap {
+  /** A mapping; an entry may say where its key was written (a program's section header). */
+  map(entries: readonly (readonly [string, Node] | readonly [string, Node, number])[], blame: number): YAMLMap {
     const node = new YAMLMap();
-    for (const [key, value] of entries) node.items.push(new Pair(this.scalar(key, blame), value));
+    for (const [key, value, keyBlame] of entries) node.items.push(new Pair(this.scalar(key, keyBlame ?? blame), value));
     const [start, end] = this.sources.synthetic('', blame);
     node.range = [start, end, end];
     return node;
