@@ -4,6 +4,7 @@ import type { Node } from 'yaml';
 import { formatByteSize } from '../byte-size.js';
 import type { SupervisordConfig } from '../types.js';
 import { iniEnvironment } from './ini-environment.js';
+import { terminalPaths } from './ini-program.js';
 import type { Expansions } from './ini-expand.js';
 import type { NodeMaker, SectionReader } from './ini-section-reader.js';
 import { iniBoolean, iniByteSize, iniInetAddress, iniInteger, iniLogLevel, iniOctal } from './ini-values.js';
@@ -20,7 +21,10 @@ export function readSupervisordSection(reader: SectionReader, names: Expansions,
     return read ? { value: resolve(cwd, expandUser(read.value.trim())), at: read.at } : { value: resolve(cwd, fallback), at: reader.offset };
   };
   const flag = (key: string): boolean => reader.typed(key, names, iniBoolean)?.value ?? false;
-  const logfile = path('logfile', 'supervisord.log');
+  const written = path('logfile', 'supervisord.log');
+  // logfile=/dev/stdout (with logfile_maxbytes=0) is how containers run supervisord; taskmaster writes through no symlink.
+  const logfile = terminalPaths.test(written.value) ? { value: '/dev/null', at: written.at } : written;
+  if (logfile !== written) reader.warn(written.at, 'logfile', `${written.value}: the event log is written to taskmaster's stderr in the foreground, and to no file`);
   const childlogdir = path('childlogdir', tmpdir());
   const entries: Entry[] = [['logfile', make.scalar(logfile.value, logfile.at)], ['logdir', make.scalar(childlogdir.value, childlogdir.at)]];
   const level = reader.typed('loglevel', names, iniLogLevel);
