@@ -1,6 +1,5 @@
-import { chmodSync, chownSync, closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { detectConfigFormat } from '../config/ini/detect-config-format.js';
 import type { SupervisorConfig } from '../config/types.js';
 import { lookupUser } from '../engine/user-lookup.js';
 
@@ -33,36 +32,6 @@ export interface SupervisordArgs {
   readonly version: boolean;
   /** Values for the [supervisord] section, as the flags set them. */
   readonly section: Record<string, string>;
-}
-
-/** The value of -c / --config / --configuration in argv, if any. */
-function configArgument(argv: readonly string[]): string | undefined {
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index]!;
-    if (arg === '-c' || arg === '--config' || arg === '--configuration') return argv[index + 1];
-    const inline = /^(?:-c|--config=|--configuration=)(.+)$/.exec(arg);
-    if (inline) return inline[1];
-  }
-  return undefined;
-}
-
-/** True when -c names a supervisord INI file (by extension, or by its first lines): its flags then mean what supervisord's mean. */
-export function namesIniConfig(argv: readonly string[]): boolean {
-  const file = configArgument(argv);
-  if (!file) return false;
-  let head = '';
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const buffer = Buffer.alloc(4096);
-      head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // The loader reports an unreadable file; the extension alone decides here.
-  }
-  return detectConfigFormat(file, head) === 'ini';
 }
 
 /** Parses supervisord's command line, with taskmaster's long options beside it. */

@@ -14,7 +14,7 @@ import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-rec
 import { startChildReaper } from '../engine/child-reaper.js';
 import { startHostIntegration } from '../host/host-integration.js';
 import { formatIssue } from '../config/config-error.js';
-import { applyProcessSettings, applySocketSettings, daemonChildArgs, namesIniConfig, parseSupervisordArgs } from './supervisord-options.js';
+import { detectConfigFileFormat } from '../config/ini/detect-config-format.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
        taskmaster export systemd|kubernetes|compose FILE [--out DIR]
@@ -48,13 +48,17 @@ async function main(): Promise<number> {
   // Loaded only when asked: the supervisor's start-up opens as few files as it can (it may start short of descriptors).
   if (subcommand === 'export' || subcommand === 'install-service') return (await import('../export/export-command.js')).runExportCommand(process.argv.slice(2));
   if (subcommand === 'convert') return (await import('./convert-command.js')).runConvertCommand(process.argv.slice(3));
-  const iniMode = namesIniConfig(process.argv.slice(2));
+  const configArgument = process.argv.slice(2).find((arg, index, args) => /^(-c|--config|--configuration)$/.test(args[index - 1] ?? '') || /^(-c|--config=|--configuration=)./.test(arg));
+  // A supervisord config (by name or by content): the command line then means what supervisord's means.
+  const iniMode = configArgument !== undefined && detectConfigFileFormat(configArgument.replace(/^(-c|--config=|--configuration=)/, '')) === 'ini';
+  // supervisord's options and settings, loaded only for an INI config.
+  const ini = iniMode ? await import('./supervisord-options.js') : undefined;
   let options;
   let supervisordSection: Record<string, string> | undefined;
   let silent = false;
   try {
-    if (iniMode) {
-      const parsed = parseSupervisordArgs(process.argv.slice(2));
+    if (ini) {
+      const parsed = ini.parseSupervisordArgs(process.argv.slice(2));
       ({ silent } = parsed);
       supervisordSection = parsed.section;
       options = { config: parsed.config, logfile: parsed.logfile, socket: parsed.socket, check: parsed.check, 'no-shell': parsed.noShell, subreaper: parsed.subreaper, help: parsed.help, version: parsed.version, daemon: false, pidfile: undefined };
@@ -106,9 +110,9 @@ async function main(): Promise<number> {
     return daemonize(process.argv.slice(2));
   }
   // supervisord detaches unless told not to; the background copy is started with --nodaemon.
-  if (config.supervisord && !config.supervisord.nodaemon) return daemonize(daemonChildArgs(process.argv.slice(2)));
+  if (ini && config.supervisord && !config.supervisord.nodaemon) return daemonize(ini.daemonChildArgs(process.argv.slice(2)));
   if (config.supervisord?.directory && process.send !== undefined) process.chdir(config.supervisord.directory);
-  const privilegeError = applyProcessSettings(config);
+  const privilegeError = ini?.applyProcessSettings(config);
   if (privilegeError) {
     process.stderr.write(`taskmaster: ${privilegeError}\n`);
     return 2;
@@ -145,7 +149,7 @@ async function main(): Promise<number> {
   const pidfile = options.pidfile ?? config.supervisord?.pidFile;
   if (pidfile) {
     try {
-      applySocketSettings(config);
+      ini?.applySocketSettings(config);
       await server.writePidFile(pidfile);
     } catch (error) {
       process.stderr.write(`taskmaster: cannot set up the socket or write pidfile: ${(error as Error).message}\n`);

@@ -61,10 +61,10 @@ function programEntries(reader: SectionReader, names: Expansions, processName: s
   if (collapsed > 1) put('numprocs', collapsed, reader.offset);
   const priority = typed('priority', iniInteger);
   if (priority) put('priority', priority.value, priority.at);
-  for (const key of ['autostart', 'redirect_stderr'] as const) {
-    const value = typed(key, iniBoolean);
-    if (value) put(key, value.value, value.at);
-  }
+  const autostart = typed('autostart', iniBoolean);
+  if (autostart) put('autostart', autostart.value, autostart.at);
+  const redirect = typed('redirect_stderr', iniBoolean);
+  if (redirect) put('redirect_stderr', redirect.value, redirect.at);
   const autorestart = typed('autorestart', iniAutorestart);
   if (autorestart) put('autorestart', autorestart.value, autorestart.at);
   const startsecs = typed('startsecs', wholeNumber);
@@ -89,7 +89,7 @@ function programEntries(reader: SectionReader, names: Expansions, processName: s
   if (directory) put('workingdir', resolve(context.cwd, expandUser(directory.value)), directory.at);
   const umask = typed('umask', iniOctal);
   if (umask) put('umask', umask.value.toString(8).padStart(3, '0'), umask.at);
-  const redirected = reader.raw('redirect_stderr') !== undefined && iniBoolean(reader.raw('redirect_stderr')!.value).ok && (iniBoolean(reader.raw('redirect_stderr')!.value) as { value: boolean }).value;
+  const redirected = redirect?.value === true;
   for (const stream of ['stdout', 'stderr'] as const) {
     // A listener's stdout is its protocol channel, which the listener support owns; supervisord logs none of it.
     if (stream === 'stdout' && listener) continue;
