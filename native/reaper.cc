@@ -1,8 +1,10 @@
-// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, and AF_UNIX datagrams (sd_notify both ways).
+// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, AF_UNIX datagrams (sd_notify both ways), and listening sockets libuv never accepts on (socket activation).
 #include <node_api.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -199,6 +201,109 @@ napi_value CloseFd(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// A listening socket that only children accept on: CLOEXEC so no other child inherits it, blocking as systemd's
+// consumers expect, and never watched by libuv (a net.Server's fd passed to a child is accepted on by both).
+int ListenOn(int fd, const sockaddr* address, socklen_t length, int backlog) {
+  if (bind(fd, address, length) != 0 || listen(fd, backlog) != 0) {
+    int failure = errno;
+    close(fd);
+    errno = failure;
+    return -1;
+  }
+  return fd;
+}
+
+// listenTcp(host, port, backlog): a bound, listening TCP socket on a numeric IPv4 or IPv6 address; returns its fd.
+napi_value ListenTcp(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t port = 0, backlog = 0;
+  if (argc < 3 || napi_get_value_int32(env, argv[1], &port) != napi_ok || napi_get_value_int32(env, argv[2], &backlog) != napi_ok || port < 0 || port > 65535) {
+    napi_throw_type_error(env, "E_SOCKET_ARGUMENT", "listenTcp expects a host, a port and a backlog");
+    return nullptr;
+  }
+  std::string host = StringArgument(env, argv[0]);
+  sockaddr_in v4{};
+  sockaddr_in6 v6{};
+  int family;
+  if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
+    family = AF_INET;
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(static_cast<uint16_t>(port));
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
+    family = AF_INET6;
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(static_cast<uint16_t>(port));
+  } else {
+    napi_throw_range_error(env, "E_SOCKET_ARGUMENT", "listenTcp: the host is not a numeric IPv4 or IPv6 address");
+    return nullptr;
+  }
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ThrowErrno(env, "socket(SOCK_STREAM)");
+  int on = 1;
+  // A restarted supervisor rebinds at once, whatever connections of the last one linger in TIME_WAIT.
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+  int listened = family == AF_INET ? ListenOn(fd, reinterpret_cast<sockaddr*>(&v4), sizeof v4, backlog) : ListenOn(fd, reinterpret_cast<sockaddr*>(&v6), sizeof v6, backlog);
+  if (listened < 0) return ThrowErrno(env, "bind/listen");
+  napi_value result;
+  napi_create_int32(env, listened, &result);
+  return result;
+}
+
+// listenUnix(path, backlog): a bound, listening AF_UNIX stream socket; a stale socket file nobody answers on is replaced.
+napi_value ListenUnix(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t backlog = 0;
+  if (argc < 2 || napi_get_value_int32(env, argv[1], &backlog) != napi_ok) {
+    napi_throw_type_error(env, "E_SOCKET_ARGUMENT", "listenUnix expects a path and a backlog");
+    return nullptr;
+  }
+  std::string path = StringArgument(env, argv[0]);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof address.sun_path) {
+    napi_throw_range_error(env, "E_SOCKET_ARGUMENT", "listenUnix: the socket path is empty or too long");
+    return nullptr;
+  }
+  memcpy(address.sun_path, path.data(), path.size());
+  socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ThrowErrno(env, "socket(AF_UNIX, SOCK_STREAM)");
+  int bound = bind(fd, reinterpret_cast<sockaddr*>(&address), length);
+  if (bound != 0 && errno == EADDRINUSE) {
+    // Left by a process that died: nothing accepts on it, so the name is free to take; a live one is refused.
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool stale = probe >= 0 && connect(probe, reinterpret_cast<sockaddr*>(&address), length) != 0 && errno == ECONNREFUSED;
+    if (probe >= 0) close(probe);
+    if (stale) {
+      unlink(path.c_str());
+      bound = bind(fd, reinterpret_cast<sockaddr*>(&address), length);
+    } else {
+      errno = EADDRINUSE;
+    }
+  }
+  if (bound != 0) {
+    int failure = errno;
+    close(fd);
+    errno = failure;
+    return ThrowErrno(env, "bind");
+  }
+  if (listen(fd, backlog) != 0) {
+    int failure = errno;
+    close(fd);
+    unlink(path.c_str());
+    errno = failure;
+    return ThrowErrno(env, "listen");
+  }
+  napi_value result;
+  napi_create_int32(env, fd, &result);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"setChildSubreaper", nullptr, SetChildSubreaper, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -207,6 +312,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"bindDatagram", nullptr, BindDatagram, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"receiveDatagram", nullptr, ReceiveDatagram, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeFd", nullptr, CloseFd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"listenTcp", nullptr, ListenTcp, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"listenUnix", nullptr, ListenUnix, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

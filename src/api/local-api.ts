@@ -2,6 +2,7 @@ import { TaskmasterError } from '../contracts/errors.js';
 import type { ProcessEventMessage, SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
+import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
 import type { ActionResult, LogSource, ProcessHistory, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { truncateLogFile } from '../output/open-log-file.js';
 import { readLastLines } from '../output/read-tail.js';
@@ -157,6 +158,14 @@ export class LocalApi implements SupervisorApi {
       throw new TaskmasterError('E_STDIN_FULL', `${name} is not reading its stdin: ${queuedBytes} bytes wait for it already and at most ${maxQueuedStdinBytes} may; try again once it reads`, { queuedBytes, dataBytes, maxQueuedStdinBytes });
     }
     stdin.write(data);
+  }
+
+  async attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment> {
+    const process = this.single(name);
+    if (!process.program.tty) throw new TaskmasterError('E_NOT_A_TERMINAL', `${process.fullName} has no terminal (tty: false): fg shows its output and sends typed lines instead`);
+    const terminal = process.snapshot.pid === null ? null : process.terminal;
+    if (!terminal) throw new TaskmasterError('E_NOT_RUNNING', `${process.fullName} is not running`);
+    return terminal.attach(viewer, size);
   }
 
   async clear(name: string): Promise<ActionResult[]> {

@@ -43,9 +43,16 @@ export class Reloader {
     return { ok: true, applied: false, diff: diffConfigs(this.config, read.config), errors: [] };
   }
 
-  /** One reload at a time, in the order asked. */
+  /** One reload at a time, in the order asked; 'reload' events mark its start and end (sd_notify RELOADING=1, READY=1). */
   reload(): Promise<ReloadResult> {
-    const run = this.chain.then(() => this.reloadNow());
+    const run = this.chain.then(async () => {
+      this.supervisor.emit('reload', 'start');
+      try {
+        return await this.reloadNow();
+      } finally {
+        this.supervisor.emit('reload', 'end');
+      }
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -59,6 +66,8 @@ export class Reloader {
       return { ok: false, applied: false, diff: null, errors: read.errors };
     }
     const next = read.config;
+    // Loaded before anything changes, so a first listener hears from its first spawn on.
+    await supervisor.eventListeners.ensure(next.programs.values());
     const diff = diffConfigs(this.config, next);
     supervisor.log.info(`reload: ${summarizeDiff(diff)} (applied config ${describeVersion(read.version)})`);
     supervisor.log.reopen(eventLogOptions(next));
@@ -74,9 +83,14 @@ export class Reloader {
       supervisor.table.set(entry);
       return entry;
     });
+    // The pools first, so that an added listener hears its own start and the added programs'.
+    supervisor.eventListeners.current?.sync([...next.programs.values()]);
+    for (const name of diff.added) supervisor.eventListeners.current?.groupAdded(name);
     supervisor.autostart(added);
     supervisor.features.syncSchedules([...next.programs.values()]);
     await Promise.all(work);
+    // Only now are the programs that held them stopped: a socket kept by the new config stays open throughout.
+    supervisor.processFeatures.retainSockets(next.programs.values());
     return { ok: true, applied: true, diff, errors: [] };
   }
 
@@ -86,6 +100,7 @@ export class Reloader {
     await this.supervisor.stopAll(entry.processes);
     this.supervisor.releaseProcesses(entry.processes);
     this.supervisor.table.delete(entry);
+    this.supervisor.eventListeners.current?.groupRemoved(name);
   }
 
   /** Spawn settings changed: stop the old processes, then start new ones with the new settings. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { dirname } from 'node:path';
-import type { ProcessEventMessage } from '../contracts/process-events.js';
+import { dirname, join } from 'node:path';
+import { remoteCommunicationEvent, type ProcessEventMessage, type RemoteCommunicationMessage } from '../contracts/process-events.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, ProcessHistory, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
@@ -8,6 +8,7 @@ import { parseSignal } from '../config/signals.js';
 import type { ProgramConfig, SupervisorConfig } from '../config/types.js';
 import { TaskmasterError } from '../contracts/errors.js';
 import { EventLog } from '../engine/event-log.js';
+import { exitReasonOf, failedByExit } from '../engine/failure-report.js';
 import { ManagedProcess, type ProcessHost } from '../engine/managed-process.js';
 import { ProcessTable, type ProgramEntry } from '../engine/process-table.js';
 import { notifySocketPath } from '../engine/spawn-child.js';
@@ -15,7 +16,9 @@ import { runningStates, type ProcessState } from '../engine/state-machine.js';
 import { stopInTiers } from '../engine/stop-in-tiers.js';
 import { colourFor } from '../engine/terminal-colour.js';
 import { OutputFiles } from '../output/output-files.js';
+import { StateFile } from '../output/state-file.js';
 import { DependencyGates } from '../features/dependency-gates.js';
+import { EventListenerLoader } from '../features/event-listeners/event-listener-loader.js';
 import { FeatureRuntime } from '../features/feature-runtime.js';
 import { PortAllocator } from '../features/port-allocator.js';
 import { ProcessFeatures } from '../features/process-features.js';
@@ -34,12 +37,17 @@ export class Supervisor extends EventEmitter {
   readonly table = new ProcessTable();
   readonly log: EventLog;
   readonly outputs: OutputFiles;
+  /** What is kept across restarts of Taskmaster: `taskmaster-state.json` beside the event log. */
+  readonly state: StateFile;
   private shuttingDown = false;
   private shutdownPromise: Promise<void> | null = null;
   private readonly host: ProcessHost;
   readonly features: FeatureRuntime;
   readonly processFeatures: ProcessFeatures;
   readonly ports = new PortAllocator();
+  /** supervisord's event listener protocol, fed by every state change and the supervisor's own events; loaded when a config needs it. */
+  readonly eventListeners: EventListenerLoader;
+  private readonly listenersLoaded: Promise<void>;
   /** Called on every state or pid change of a process, before anything else; keeps the leftover record. */
   onProcessChange: ((process: ManagedProcess) => void) | null = null;
   /** Processes a monitor is restarting: STOPPED for a moment, but a start is on its way. */
@@ -58,8 +66,10 @@ export class Supervisor extends EventEmitter {
   constructor(config: SupervisorConfig, overrides: ConfigOverrides = {}) {
     super();
     this.log = new EventLog(eventLogOptions(config));
+    this.state = new StateFile(join(dirname(config.logFile), 'taskmaster-state.json'), (message) => this.log.warn(message));
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
-    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket));
+    this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
+    this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name) });
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -74,6 +84,7 @@ export class Supervisor extends EventEmitter {
         this.onProcessChange?.(process);
         this.resources.noteChange(process, previous);
         this.features.onStateChange(process, previous);
+        this.eventListeners.current?.onStateChange(process, previous);
         this.gates.notifyChange();
         // Building the status of a process costs something on the restart path: only for listeners.
         if (this.listenerCount('state') === 0) return;
@@ -92,7 +103,7 @@ export class Supervisor extends EventEmitter {
           this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state });
         },
       },
-      config.logFile,
+      this.state,
     );
     for (const program of config.programs.values()) this.table.set(this.createEntry(program));
     this.gates = new DependencyGates({
@@ -104,6 +115,8 @@ export class Supervisor extends EventEmitter {
       start: (process) => void this.startOne(process),
     });
     this.reloader = new Reloader(this, config, overrides);
+    this.listenersLoaded = this.eventListeners.ensure(config.programs.values()).then(() => this.eventListeners.current?.sync([...this.config.programs.values()]));
+    this.on(remoteCommunicationEvent, (message: RemoteCommunicationMessage) => this.eventListeners.current?.remoteCommunication(message));
   }
 
   get config(): SupervisorConfig {
@@ -126,8 +139,11 @@ export class Supervisor extends EventEmitter {
   startAutostart(): void {
     // A SIGTERM during start-up (while leftovers were being stopped) wins: nothing new starts.
     if (this.shuttingDown) return;
+    // No program starts before the listeners can hear it.
+    if (!this.eventListeners.isReadyFor(this.config.programs.values())) return void this.listenersLoaded.then(() => this.startAutostart());
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
+    this.eventListeners.current?.supervisorStarted(this.table.ordered().map(({ config }) => config.name));
     this.autostart(this.table.ordered());
   }
 
@@ -175,7 +191,9 @@ export class Supervisor extends EventEmitter {
     }
     const snapshot = await process.waitFor((current) => settledAfterStart.includes(current.state));
     const ok = snapshot.state === 'RUNNING';
-    const message = ok ? 'started' : snapshot.state === 'FATAL' ? `spawn error: ${snapshot.spawnError ?? 'gave up'}` : `ended ${snapshot.state}`;
+    // A start that ended FATAL after runs says how the last one ended: `spawn error: Exited too quickly (exit status 3)`.
+    const ended = failedByExit(snapshot) ? ` (${exitReasonOf(snapshot)})` : '';
+    const message = ok ? 'started' : snapshot.state === 'FATAL' ? `spawn error: ${snapshot.spawnError ?? 'gave up'}${ended}` : `ended ${snapshot.state}`;
     return { name: process.fullName, ok, state: snapshot.state, message };
   }
 
@@ -269,15 +287,20 @@ export class Supervisor extends EventEmitter {
 
   private async shutdownNow(): Promise<void> {
     this.shuttingDown = true;
+    this.eventListeners.current?.supervisorStopping();
     this.gates.cancelAll();
     this.features.stopAll();
     this.log.info('shutting down: stopping all processes');
     const running = this.table.processes().filter((process) => runningStates.includes(process.state));
-    await this.stopAll(running);
+    // Event listeners stop last (supervisord gives them priority -1), so they hear the others stop.
+    await this.stopAll(running.filter((process) => process.program.listener === null));
+    await this.stopAll(running.filter((process) => process.program.listener !== null));
     // Processes that ended by themselves may still have output in their pipes.
     await Promise.all(this.table.processes().map((process) => process.output.settled()));
     await this.outputs.closeAll();
     this.processFeatures.close();
+    this.state.flush();
+    this.eventListeners.current?.close();
     this.log.info('taskmaster stopped');
     // The log stays open for what the front ends still say while they close (the end of a login burst).
     this.emit('shutdown');

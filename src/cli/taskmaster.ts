@@ -7,7 +7,6 @@ import { LocalApi } from '../api/local-api.js';
 import { Supervisor } from '../api/supervisor.js';
 import { VERSION } from '../version.js';
 import { startControlServer, type ControlServer } from '../control/control-server.js';
-import { runShell } from '../control/shell.js';
 import { daemonize } from './daemonize.js';
 import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
@@ -220,9 +219,11 @@ async function main(): Promise<number> {
 
   // Before the first spawn, so the log says first that it runs under systemd or in a SLURM job.
   const host = await startHostIntegration(supervisor, { daemonized });
+  // Loaded apart from the rest and before the first spawn: a start-up short of descriptors opens fewer files at once.
+  const shell = useShell ? await import('../control/shell.js') : null;
   supervisor.startAutostart();
-  if (useShell) {
-    void runShell(api, { inProcess: true }).then(() => {
+  if (shell) {
+    void shell.runShell(api, { inProcess: true }).then(() => {
       process.stdout.write('leaving the shell: stopping every process and exiting\n');
       shutdown('shell closed, shutting down');
     });

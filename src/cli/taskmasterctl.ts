@@ -77,6 +77,7 @@ async function main(): Promise<number> {
     isTTY: process.stdout.isTTY === true,
     colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
     json: options.json === true,
+    rawTerminal: async () => (await import('../control/raw-terminal.js')).openRawTerminal(process.stdin, process.stdout),
     attach: async (onLine) => {
       const { createInterface } = await import('node:readline');
       return new Promise<void>((release) => {

@@ -1,4 +1,6 @@
 import { parseCrashLoop, parseDependsOn, parseHealthcheck, parseHeartbeat, parseHook, parseNotify, parsePort, parseReady, defaultCrashLoop } from './parse-features.js';
+import { parseSockets } from './parse-sockets.js';
+import { parseListener } from './parse-listener.js';
 import { programKey, scalar, scheduleKey, type ProgramKey } from './program-key.js';
 import { nonEmptyText, oneOf, parseBoolean, parseDuration, parseWholeNumber } from './yaml-values.js';
 
@@ -44,4 +46,14 @@ export const featureKeys: readonly ProgramKey[] = [
     reload: 'supervision', default: defaultCrashLoop, parse: parseCrashLoop, shown: '`{quick_exit: 10s, burst: 3, delay: 1s, max_delay: 60s, limit: 0}`',
     doc: 'backoff of repeated quick exits: `{quick_exit, burst, delay, max_delay, limit}`, or `false` to turn it off (see Behaviour)',
   }),
+  programKey('sockets', 'sockets', {
+    reload: 'spawn', default: [], parse: parseSockets, shown: 'none; `name`: the program\'s, `backlog: 4096`',
+    doc: 'sockets taskmaster listens on and keeps open across restarts, passed to the child as fds 3, 4, ... with `LISTEN_FDS`, `LISTEN_FDNAMES` and `LISTEN_PID` (systemd\'s socket activation): a list of `{listen, name, backlog}`, `listen` being `127.0.0.1:8080`, `[::1]:8080` or a UNIX socket path; see "Sockets"',
+  }),
+  programKey('listener', 'listener', {
+    reload: 'spawn', default: null, parse: parseListener, shown: 'none; `buffer_size: 10`',
+    doc: '`{events: [PROCESS_STATE, TICK_60, ...], buffer_size}`: an event listener speaking supervisord\'s protocol on its stdin and stdout (see "Event listeners")',
+  }),
+  programKey('stdout_events', 'stdoutEvents', { aliases: ['stdout_events_enabled'], reload: 'supervision', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'send what it writes on stdout to listeners as PROCESS_LOG_STDOUT events' }),
+  programKey('stderr_events', 'stderrEvents', { aliases: ['stderr_events_enabled'], reload: 'supervision', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'the same for stderr (PROCESS_LOG_STDERR)' }),
 ];

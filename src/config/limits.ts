@@ -21,8 +21,14 @@ export const configLimits = {
   maxBackups: 1_000,
   /** startretries and healthcheck retries. */
   maxRetries: 1_000,
+  /** Events one listener pool keeps waiting (`listener.buffer_size`). */
+  maxListenerBuffer: 100_000,
   /** |priority|. */
   maxPriority: 999_999,
+  /** `sockets` of one program: each is one descriptor of every child (3, 4, ...). */
+  maxSocketsPerProgram: 64,
+  /** A socket's listen backlog (the kernel caps it at net.core.somaxconn). */
+  maxBacklog: 65_535,
 } as const;
 
 /** The most a Node timer can wait: a longer delay fires after 1 ms instead. */

@@ -26,7 +26,7 @@ type Fields = Map<string, Field>;
 export const defaultCrashLoop: CrashLoopConfig = { quickExitMs: 10_000, burst: 3, delayMs: 1000, maxDelayMs: 60_000, limit: 0 };
 
 /** The keys of a nested mapping, with unknown ones reported; undefined if it is no mapping. */
-function readMapping(node: Node, keyPath: string, allowed: readonly string[], context: KeyContext): Fields | undefined {
+export function readMapping(node: Node, keyPath: string, allowed: readonly string[], context: KeyContext): Fields | undefined {
   if (!isMap(node)) {
     context.issues.add(node, keyPath, `expected a mapping with ${allowed.join(', ')}, got ${describe(node, context.source)}`);
     return undefined;
@@ -45,7 +45,7 @@ function readMapping(node: Node, keyPath: string, allowed: readonly string[], co
   return fields;
 }
 
-function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Parsed<T>, fallback: T, context: KeyContext): T {
+export function readField<T>(fields: Fields, key: string, parse: (value: unknown) => Parsed<T>, fallback: T, context: KeyContext): T {
   const field = fields.get(key);
   return field ? (readScalar(field, parse, context.issues, context.source) ?? fallback) : fallback;
 }

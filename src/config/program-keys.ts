@@ -57,6 +57,10 @@ export const programKeys: readonly ProgramKey[] = [
   programKey('stdout_backups', 'stdoutBackups', { aliases: ['stdout_logfile_backups'], reload: 'spawn', default: defaultBackups, parse: backups, shown: '10', doc: 'rotated files kept' }),
   programKey('stderr_maxbytes', 'stderrMaxBytes', { aliases: ['stderr_logfile_maxbytes'], reload: 'spawn', default: defaultMaxBytes, parse: scalar(parseSize), shown: '50MB', doc: 'the same for stderr' }),
   programKey('stderr_backups', 'stderrBackups', { aliases: ['stderr_logfile_backups'], reload: 'spawn', default: defaultBackups, parse: backups, shown: '10', doc: 'the same for stderr' }),
+  programKey('tty', 'tty', {
+    reload: 'spawn', default: false, parse: scalar(parseBoolean), shown: 'false',
+    doc: 'run it under a pseudo-terminal instead of pipes (REPLs, `top`, prompts, colour); stdout and stderr are the one terminal, logged to `stdout`; `fg` attaches to it (see "Attaching to a terminal")',
+  }),
   programKey('log_timestamps', 'logTimestamps', { reload: 'spawn', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'prefix each output line with a timestamp' }),
   programKey('logfile_mode', 'logFileMode', {
     reload: 'spawn', default: defaultLogFileMode, parse: fromNode(parseFileMode), shown: '0600',

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from './config-error.js';
+import type { EventTypeName } from './event-types.js';
 
 export type AutoRestart = 'always' | 'never' | 'unexpected';
 
@@ -31,6 +32,8 @@ export interface ProgramConfig extends ProgramFeatures {
   readonly stderrMaxBytes: number;
   readonly stderrBackups: number;
   readonly logTimestamps: boolean;
+  /** Runs under a pseudo-terminal: one stream (stdout) instead of pipes, and `fg` attaches a terminal. */
+  readonly tty: boolean;
   /** Permission bits of its output files. */
   readonly logFileMode: number;
   readonly env: Readonly<Record<string, string>>;
@@ -169,6 +172,25 @@ export interface NotifyConfig {
   readonly cmd: string | null;
 }
 
+/** Where a socket listens: a numeric IP address and port, or a UNIX socket path. */
+export type ListenAddress = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'unix'; readonly path: string };
+
+/** A socket taskmaster listens on for a program and hands it as LISTEN_FDS (systemd's socket activation). */
+export interface ListenSocketConfig {
+  /** The address as one string (`127.0.0.1:8080`, `[::1]:8080`, an absolute path): what duplicates are found by. */
+  readonly listen: string;
+  readonly address: ListenAddress;
+  /** Its name in LISTEN_FDNAMES. */
+  readonly name: string;
+  readonly backlog: number;
+}
+
+/** An event listener (supervisord's protocol on its stdin and stdout): what it subscribes to, and how many events wait for it. */
+export interface ListenerConfig {
+  readonly events: readonly EventTypeName[];
+  readonly bufferSize: number;
+}
+
 /** The features beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
 export interface ProgramFeatures {
   readonly schedule: ScheduleConfig | null;
@@ -182,4 +204,9 @@ export interface ProgramFeatures {
   readonly poststop: HookConfig | null;
   readonly notify: NotifyConfig | null;
   readonly crashLoop: CrashLoopConfig | null;
+  readonly sockets: readonly ListenSocketConfig[];
+  readonly listener: ListenerConfig | null;
+  /** Emit PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR events for what it writes. */
+  readonly stdoutEvents: boolean;
+  readonly stderrEvents: boolean;
 }

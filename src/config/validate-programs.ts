@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { isMap, type Node } from 'yaml';
 import { checkDependencies } from './check-dependencies.js';
+import { checkSockets } from './check-sockets.js';
 import { checkTotals } from './check-totals.js';
 import type { ProgramEntry } from './normalise-program.js';
 import { refinesSchedule } from './program-key.js';
@@ -39,6 +40,15 @@ function validateProgram(entry: ProgramEntry, issues: IssueList, source: string)
   }
   if (!entry.fields.has('cmd')) issues.add(entry.nameNode, programPath, 'cmd is required (the command to run)');
   validateSchedule(entry, entry.program, issues);
+  // Merged stderr would break the protocol on the listener's stdout, as supervisord says too.
+  if (entry.program.listener !== null && entry.program.redirectStderr) {
+    const field = entry.fields.get('redirect_stderr')!;
+    issues.add(field.node, field.keyPath, 'cannot be true for a listener: its stdout carries the event listener protocol');
+  }
+  // A pseudo-terminal's spawn passes no descriptors beyond the terminal, and a listener's protocol needs pipes.
+  for (const [key, clash] of [['sockets', entry.program.sockets.length > 0], ['listener', entry.program.listener !== null]] as const) {
+    if (entry.program.tty && clash) issues.add(entry.fields.get(key)!.node, entry.fields.get(key)!.keyPath, 'cannot be used with tty: true (a pseudo-terminal carries no other descriptors, and its output is not a pipe)');
+  }
 }
 
 /** The validate stage: what one value alone cannot tell, within a program and across them. */
@@ -50,6 +60,7 @@ export function validatePrograms(entries: readonly ProgramEntry[], programsNode:
     byName.set(entry.name, entry);
     if (entry.program) programs.set(entry.name, entry.program);
   }
+  checkSockets(entries, issues);
   for (const problem of checkTotals(programs)) issues.add(programsNode, 'programs', problem);
   for (const problem of checkDependencies(programs)) {
     const entry = byName.get(problem.program);

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'E_FORBIDDEN'
   | 'E_UNSUPPORTED_MEDIA_TYPE'
   | 'E_TOO_MANY_REQUESTS'
+  | 'E_NOT_A_TERMINAL'
   | 'E_INTERNAL';
 
 /** An error a user or client can act on; crosses the socket as `{code, message, details}`. */

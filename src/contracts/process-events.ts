@@ -21,3 +21,17 @@ export interface WatchOptions {
   /** Sample CPU and memory while this watcher is there, and send each pass as a `resources` event. */
   readonly resources?: boolean;
 }
+
+/**
+ * A REMOTE_COMMUNICATION event (XML-RPC `supervisor.sendRemoteCommEvent`): whoever receives the
+ * call emits it on the Supervisor under `remoteCommunicationEvent`, and event listeners get it.
+ */
+export interface RemoteCommunicationMessage {
+  readonly type: 'remote_communication';
+  /** The `type` argument of the call, given to listeners as `type:` in the payload. */
+  readonly eventType: string;
+  readonly data: string;
+}
+
+/** The Supervisor's EventEmitter event name that carries a RemoteCommunicationMessage. */
+export const remoteCommunicationEvent = 'remote_communication';

@@ -10,6 +10,23 @@ export interface RunRecord {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly result: 'running' | 'success' | 'failure' | 'timeout' | 'stopped';
+  /** Of a failed run (failure, timeout): its last lines of output (see LastOutput), at most 5; [] otherwise. */
+  readonly lastLines: readonly string[];
+}
+
+/**
+ * What a run wrote last: the last lines of its stderr, or of its stdout when stderr is
+ * merged into stdout (redirect_stderr) or the run wrote nothing to stderr. Lines are
+ * captured from the pipe whatever the stream's destination (a file, `discard`,
+ * `inherit`), at most 20 per stream, each cut at 512 bytes (marked `…`), terminal
+ * escapes and control characters removed; an unfinished last line counts.
+ */
+export interface LastOutput {
+  readonly stream: 'stdout' | 'stderr';
+  /** The file that holds the whole stream; null when it is discarded or goes to Taskmaster's stdout. */
+  readonly file: string | null;
+  /** Oldest first; [] when the run wrote nothing. */
+  readonly lines: readonly string[];
 }
 
 /** What status reports for one process; the same over the socket and in-process. */
@@ -33,4 +50,16 @@ export interface ProcessInfo extends ProcessResources {
   /** Of a scheduled job: when its next tick is due (ms since the epoch). */
   readonly nextRunAt: number | null;
   readonly lastRun: RunRecord | null;
+  /**
+   * Why it is not running, in BACKOFF, FATAL, or EXITED after an unexpected exit: `exit status 3`,
+   * `terminated by SIGKILL` (with `; timed out` after a timeout), or the spawn error; null otherwise.
+   */
+  readonly exitReason: string | null;
+  /** In those same states, the last lines (at most 20) of the run that failed (see LastOutput); [] otherwise. */
+  readonly lastLines: readonly string[];
+  /** Which stream lastLines come from, and the file holding all of it (null: discarded or inherit); null with no failed run. */
+  readonly lastLinesStream: 'stdout' | 'stderr' | null;
+  readonly lastLinesFile: string | null;
+  /** Runs under a pseudo-terminal (`tty: true`): `fg` attaches a terminal to it. */
+  readonly tty?: boolean;
 }

@@ -2,6 +2,7 @@ import type { ConfigDiff } from '../config/config-diff.js';
 import type { SupervisorEvent, WatchOptions } from './process-events.js';
 import type { ProcessInfo, ProcessState, RunRecord } from './process-info.js';
 import type { MetricsSnapshot, ProcessSamples } from './resource-types.js';
+import type { TerminalAttachment, TerminalSize, TerminalViewer } from './terminal-attach.js';
 
 export type { ProcessInfo };
 export type { SupervisorEvent, WatchOptions };
@@ -67,6 +68,8 @@ export interface SupervisorApi {
   /** A snapshot of every process, then each state change, until the signal aborts; with `resources`, sampling runs meanwhile and each pass is an event. */
   watchEvents(onEvent: (event: SupervisorEvent) => void, signal: AbortSignal, options?: WatchOptions): Promise<void>;
   writeStdin(name: string, data: string): Promise<void>;
+  /** Attaches a viewer to the terminal of a running `tty: true` process (E_NOT_A_TERMINAL for a piped one). */
+  attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment>;
   clear(name: string): Promise<ActionResult[]>;
   /** The resource chart of each named process (every process when none is named). */
   samples(names: readonly string[]): Promise<ProcessSamples[]>;

@@ -3,6 +3,7 @@ import type { SupervisorEvent, WatchOptions } from '../contracts/process-events.
 import type { ActionResult, ProcessHistory, LogSource, ProcessInfo, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
+import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
 
 interface Call {
   readonly method: 'GET' | 'POST';
@@ -178,5 +179,10 @@ export class ApiClient implements SupervisorApi {
 
   async writeStdin(name: string, data: string): Promise<void> {
     await this.call({ method: 'POST', path: '/v1/stdin', body: { name, data } });
+  }
+
+  async attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment> {
+    const { openAttachment } = await import('./attach-client.js');
+    return openAttachment(this.socketPath, name, size, viewer);
   }
 }

@@ -14,7 +14,8 @@ export interface CommandHelp {
  */
 export type CommandResult =
   | { readonly kind: 'nothing' }
-  | { readonly kind: 'status'; readonly processes: readonly ProcessInfo[] }
+  /** `detailed`: processes were named, so a failed run shows all its kept lines. */
+  | { readonly kind: 'status'; readonly processes: readonly ProcessInfo[]; readonly detailed: boolean }
   | { readonly kind: 'actions'; readonly results: readonly ActionResult[] }
   | { readonly kind: 'reload'; readonly result: ReloadResult }
   | { readonly kind: 'supervisor-pid'; readonly pid: number }

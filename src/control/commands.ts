@@ -4,6 +4,7 @@ import { withProgress } from './command-progress.js';
 import { exitStatusOf, type CommandResult, type ExitStatus } from './command-result.js';
 import { findCommand } from './command-table.js';
 import { formatResultJson, formatResultText } from './format-result.js';
+import type { RawTerminal } from './raw-terminal.js';
 import { UsageError } from './usage-error.js';
 
 export type { ExitStatus } from './command-result.js';
@@ -18,6 +19,8 @@ export interface Terminal {
   readonly json: boolean;
   /** Lines typed by the user while attached with `fg`; ends when the user detaches. */
   attach?(onLine: (line: string) => void): Promise<void>;
+  /** The user's terminal in raw mode, for `fg` on a tty process; null (or absent) when input is not a terminal, and fg then works by lines. */
+  rawTerminal?(): Promise<RawTerminal | null>;
   /** Resolves when the user interrupts a `tail -f` (Ctrl-C in the shell); absent, it runs until killed. */
   interrupted?(): Promise<void>;
 }
@@ -67,6 +70,11 @@ export async function runCommand(api: SupervisorApi, terminal: Terminal, words: 
   try {
     const result = await execute(api, terminal, words);
     if (result.kind === 'top') return (await import('./top/top-command.js')).topCommand(api, terminal);
+    const raw = result.kind === 'attach' && result.process.tty === true ? ((await terminal.rawTerminal?.()) ?? null) : null;
+    if (raw && result.kind === 'attach') {
+      await (await import('./terminal-attach.js')).attachRawTerminal(api, raw, result.process);
+      return 0;
+    }
     // The attach notice goes to stderr, so it is shown with --json too.
     if (terminal.json && result.kind === 'attach') terminal.writeError(formatResultText(result, false).stderr);
     if (terminal.json) terminal.write(formatResultJson(result));

@@ -73,6 +73,11 @@ export function guardConnections(server: Server, listenerName: string, limits: C
       if (state.inFlight === 0 && !socket.destroyed) armIdle(socket, state);
     });
   });
+  // An upgraded connection (an attached terminal) is a long stream: it counts toward the caps but is never idle-closed.
+  server.on('upgrade', (request: IncomingMessage) => {
+    const state = states.get(request.socket);
+    if (state) disarmIdle(state);
+  });
   return {
     limiter,
     close() {

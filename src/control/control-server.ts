@@ -3,7 +3,7 @@ import { replaceFileSync } from '../output/replace-file.js';
 import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
 import { connectionBudget, raiseNoFileLimit } from './fd-budget.js';
-import { createGuardedServer, type GuardedServer } from './guarded-server.js';
+import { createGuardedServer, type GuardedServer, type UpgradeHandler } from './guarded-server.js';
 import { checkSocketFolder } from './socket-folder-check.js';
 import { startTcpListener } from './tcp-listener.js';
 import { connect } from 'node:net';
@@ -58,14 +58,20 @@ export async function startControlServer(api: SupervisorApi, log: ServerLog, soc
   if (warning) log.warn(warning);
   const budget = connectionBudget(limit?.soft ?? 1024, http === null ? 1 : 2);
   const dispatch = createApiHandler(api, () => void api.shutdown());
+  // The attach route loads with the first upgrade: a supervisor under a low descriptor limit opens no extra module at start.
+  let attachRoute: Promise<UpgradeHandler> | null = null;
+  const upgrade: UpgradeHandler = (request, socket, head) => {
+    attachRoute ??= import('./attach-route.js').then(({ createAttachUpgrade }) => createAttachUpgrade(api));
+    void attachRoute.then((handle) => handle(request, socket, head), () => socket.destroy());
+  };
   // Any Host will do on the socket (no browser reaches it); every peer is its owner, so one peer.
-  const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log);
+  const socketServer = createGuardedServer({ listenerName: socketPath, allowedHosts: null, credentials: null }, { maxConnections: budget.perListener, maxPerPeer: budget.perListener }, dispatch, log, upgrade);
   const server = socketServer.server;
   // TCP first: once the socket answers (what taskmasterctl, --daemon and tests wait for), every listener is up.
   let tcpServer: GuardedServer | null = null;
   if (http !== null) {
     try {
-      tcpServer = await startTcpListener(http, dispatch, budget, log);
+      tcpServer = await startTcpListener(http, dispatch, budget, log, upgrade);
     } catch (error) {
       throw new Error(`cannot listen on ${http.host}:${http.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }

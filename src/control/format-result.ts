@@ -1,7 +1,8 @@
+import type { RunRecord } from '../contracts/process-info.js';
 import type { ReloadResult } from '../contracts/supervisor-api.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { CommandResult } from './command-result.js';
-import { formatStatusLine } from './format-status.js';
+import { formatStatus } from './format-status.js';
 
 /** What a text front end prints for a result: stdout and stderr. */
 export interface PrintedResult {
@@ -26,6 +27,15 @@ function formatReload(result: ReloadResult): PrintedResult {
   return { stdout: changes.length > 0 ? lines(changes) : 'No config updates to processes\n', stderr: '' };
 }
 
+/** One run of `history`: start, end, duration, exit and result; a failed run's last lines under it. */
+function formatRun(run: RunRecord): string[] {
+  const start = formatTimestamp(new Date(run.startedAt));
+  if (run.endedAt === null) return [`  ${start}  still running`];
+  const exit = run.signal ?? `exit ${run.exitCode}`;
+  const line = `  ${start}  to ${formatTimestamp(new Date(run.endedAt)).slice(11)}  ${((run.durationMs ?? 0) / 1000).toFixed(2).padStart(8)}s  ${exit.padEnd(9)}  ${run.result}`;
+  return [line, ...run.lastLines.map((text) => `      | ${text}`)];
+}
+
 /** The text the shell and taskmasterctl print for a result. */
 export function formatResultText(result: CommandResult, colour: boolean): PrintedResult {
   const out = (stdout: string): PrintedResult => ({ stdout, stderr: '' });
@@ -33,7 +43,7 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
     case 'nothing':
       return out('');
     case 'status':
-      return out(lines(result.processes.map((process) => formatStatusLine(process, colour))));
+      return out(result.processes.map((process) => formatStatus(process, colour, result.detailed)).join(''));
     case 'actions':
       return out(lines(result.results.map((action) => `${action.name}: ${action.ok ? action.message : `ERROR (${action.message})`}`)));
     case 'reload':
@@ -52,11 +62,7 @@ export function formatResultText(result: CommandResult, colour: boolean): Printe
       return out(
         result.histories
           .map(({ name, runs }) => {
-            const shown = runs.map((run) => {
-              const ended = run.result === 'running' ? 'still running' : `${run.result}, ${run.signal ?? `exit ${run.exitCode}`}, ${((run.durationMs ?? 0) / 1000).toFixed(2)}s`;
-              return `  ${formatTimestamp(new Date(run.startedAt))}  ${ended}`;
-            });
-            return lines([name, ...(runs.length === 0 ? ['  no runs yet'] : shown)]);
+            return lines([name, ...(runs.length === 0 ? ['  no runs yet'] : runs.flatMap(formatRun))]);
           })
           .join(''),
       );

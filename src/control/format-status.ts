@@ -1,5 +1,8 @@
 import type { ProcessInfo, ProcessState } from '../contracts/process-info.js';
 
+/** Lines of a failed run that `status` shows under its process; `status NAME` shows every kept line (20). */
+export const statusOutputLines = 3;
+
 const stateColours: Record<ProcessState, string> = {
   RUNNING: '\x1b[32m',
   STARTING: '\x1b[33m',
@@ -16,4 +19,15 @@ export function formatStatusLine(process: ProcessInfo, colour: boolean): string 
   const state = process.state.padEnd(9);
   const painted = colour ? `${stateColours[process.state]}${state}\x1b[0m` : state;
   return `${name} ${painted} ${process.description}`.trimEnd();
+}
+
+/**
+ * The status line and, for a failed run, the last lines it wrote, indented under it:
+ * `statusOutputLines` of them, or all that are kept when `detailed`.
+ */
+export function formatStatus(process: ProcessInfo, colour: boolean, detailed: boolean): string {
+  const shown = detailed ? process.lastLines : process.lastLines.slice(-statusOutputLines);
+  const stream = process.lastLinesStream;
+  const output = stream === null ? [] : shown.length === 0 ? ['    (it wrote nothing to stdout or stderr)'] : shown.map((line) => `    ${stream}| ${line}`);
+  return [formatStatusLine(process, colour), ...output].map((line) => `${line}\n`).join('');
 }

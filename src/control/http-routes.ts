@@ -17,12 +17,18 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   E_NO_SUCH_PROCESS: 404,
   E_NOT_FOUND: 404,
   E_NOT_RUNNING: 409,
+  E_NOT_A_TERMINAL: 409,
   E_TOO_LARGE: 413,
   E_STDIN_FULL: 429,
   E_UNSUPPORTED_MEDIA_TYPE: 415,
   E_TOO_MANY_REQUESTS: 429,
   E_SHUTTING_DOWN: 503,
 };
+
+/** The HTTP status an error code is answered with. */
+export function httpStatusOf(code: ErrorCode): number {
+  return statusByCode[code] ?? 500;
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -49,7 +49,7 @@ const maintail: CommandRow = {
 const fg: CommandRow = {
   name: 'fg',
   usage: 'fg NAME',
-  summary: 'attach: show output live and send typed lines to stdin; Ctrl-C or Ctrl-D detaches',
+  summary: 'attach: a tty program gets your terminal (Ctrl-] or Ctrl-P Ctrl-Q detaches); others show output live and take typed lines (Ctrl-C or Ctrl-D detaches)',
   completes: 'names',
   run: async (api, args) => {
     const [name] = args;

@@ -5,9 +5,10 @@ import { UsageError } from './usage-error.js';
 const status: CommandRow = {
   name: 'status',
   usage: 'status [NAME...]',
-  summary: 'show the state of processes (all by default); exit 3 if any is not RUNNING',
+  summary: 'show the state of processes (all by default), and the last output of failed ones; exit 3 if any is not RUNNING',
   completes: 'names',
-  run: async (api, args) => ({ kind: 'status', processes: await api.status(args) }),
+  // Named processes are looked at closely: every kept line of a failed run, not just the last few.
+  run: async (api, args) => ({ kind: 'status', processes: await api.status(args), detailed: args.length > 0 }),
 };
 
 /** start, stop and restart: the same shape, and a terminal shows their progress. */

@@ -17,9 +17,18 @@ export interface GuardLog {
   warn(message: string): void;
 }
 
+/** Why a request is turned away: what it is answered with. */
+export interface Refusal {
+  readonly status: number;
+  readonly error: TaskmasterError;
+  readonly headers: Record<string, string>;
+}
+
 /** Checks every request before it reaches a route; false when it has been answered with a refusal. */
 export interface RequestGuard {
   admit(request: IncomingMessage, response: ServerResponse): boolean;
+  /** The same checks for a request answered outside a ServerResponse (an upgrade); null when admitted. */
+  check(request: IncomingMessage, upgrade: boolean): Refusal | null;
   close(): void;
 }
 
@@ -48,46 +57,48 @@ export function createRequestGuard(policy: RequestPolicy, log: GuardLog, throttl
     (peer) => log.warn(`control API: refused a request from ${peer} on ${where} with a foreign Host or Origin (DNS rebinding or cross-site request?)`),
     (report) => log.warn(`control API: refused ${report.count} requests with a foreign Host or Origin from ${report.key} on ${where} in ${seconds(report)} s`),
   );
+  const refusal = (status: number, error: TaskmasterError, headers: Record<string, string> = {}): Refusal => ({ status, error, headers });
+  const check = (request: IncomingMessage, upgrade: boolean): Refusal | null => {
+    const peer = request.socket.remoteAddress ?? 'local';
+    const hostError = checkHost(request.headers.host, policy.allowedHosts);
+    if (hostError) {
+      foreign.note(peer);
+      return refusal(403, hostError);
+    }
+    if (policy.credentials) {
+      const now = Date.now();
+      const waitMs = throttle.retryAfterMs(peer, now);
+      if (waitMs > 0) {
+        authFailures.note(peer);
+        const retryAfter = String(Math.ceil(waitMs / 1000));
+        return refusal(429, new TaskmasterError('E_TOO_MANY_REQUESTS', `too many failed logins from ${peer}; retry in ${retryAfter} s`), { 'retry-after': retryAfter });
+      }
+      const { username, password } = policy.credentials;
+      if (!credentialsMatch(request.headers.authorization, username, password)) {
+        throttle.recordFailure(peer, now);
+        authFailures.note(peer);
+        return refusal(401, new TaskmasterError('E_UNAUTHORIZED', 'username and password required'), { 'www-authenticate': 'Basic realm="taskmaster"' });
+      }
+      throttle.recordSuccess(peer);
+    }
+    // An upgrade is a GET that can type into a program: it is checked for its origin as a state change is.
+    const method = upgrade ? 'UPGRADE' : request.method;
+    const originError = checkOrigin(method, request.headers, policy.allowedHosts);
+    if (originError) {
+      foreign.note(peer);
+      return refusal(403, originError);
+    }
+    const typeError = upgrade ? null : checkContentType(request.method, request.headers);
+    if (typeError) return refusal(415, typeError);
+    return null;
+  };
   return {
     admit(request, response) {
-      const peer = request.socket.remoteAddress ?? 'local';
-      const hostError = checkHost(request.headers.host, policy.allowedHosts);
-      if (hostError) {
-        foreign.note(peer);
-        refuse(response, 403, hostError);
-        return false;
-      }
-      if (policy.credentials) {
-        const now = Date.now();
-        const waitMs = throttle.retryAfterMs(peer, now);
-        if (waitMs > 0) {
-          authFailures.note(peer);
-          const retryAfter = String(Math.ceil(waitMs / 1000));
-          refuse(response, 429, new TaskmasterError('E_TOO_MANY_REQUESTS', `too many failed logins from ${peer}; retry in ${retryAfter} s`), { 'retry-after': retryAfter });
-          return false;
-        }
-        const { username, password } = policy.credentials;
-        if (!credentialsMatch(request.headers.authorization, username, password)) {
-          throttle.recordFailure(peer, now);
-          authFailures.note(peer);
-          refuse(response, 401, new TaskmasterError('E_UNAUTHORIZED', 'username and password required'), { 'www-authenticate': 'Basic realm="taskmaster"' });
-          return false;
-        }
-        throttle.recordSuccess(peer);
-      }
-      const originError = checkOrigin(request.method, request.headers, policy.allowedHosts);
-      if (originError) {
-        foreign.note(peer);
-        refuse(response, 403, originError);
-        return false;
-      }
-      const typeError = checkContentType(request.method, request.headers);
-      if (typeError) {
-        refuse(response, 415, typeError);
-        return false;
-      }
-      return true;
+      const refused = check(request, false);
+      if (refused) refuse(response, refused.status, refused.error, refused.headers);
+      return refused === null;
     },
+    check,
     close() {
       authFailures.flush();
       foreign.flush();

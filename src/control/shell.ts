@@ -114,6 +114,7 @@ function session(api: SupervisorApi, history: string[], colour: boolean, onHisto
       isTTY: process.stdout.isTTY === true,
       colour,
       json: false,
+      rawTerminal: async () => (await import('./raw-terminal.js')).openRawTerminal(process.stdin, process.stdout),
       attach: (onLine) =>
         new Promise<void>((release) => {
           // With piped input already over, nobody could ever detach.

@@ -2,16 +2,17 @@ import { networkInterfaces } from 'node:os';
 import type { RequestListener } from 'node:http';
 import type { HttpListenConfig } from '../config/types.js';
 import type { ConnectionBudget } from './fd-budget.js';
-import { createGuardedServer, type GuardedServer } from './guarded-server.js';
+import { createGuardedServer, type GuardedServer, type UpgradeHandler } from './guarded-server.js';
 import type { GuardLog } from './request-guard.js';
 import { allowedHostsFor } from './request-checks.js';
+
 
 function machineAddresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
 }
 
 /** The control API on TCP, for a web page or a remote client: credentials (unless unsafe_no_auth), Host and Origin checks. */
-export async function startTcpListener(config: HttpListenConfig, dispatch: RequestListener, budget: ConnectionBudget, log: GuardLog): Promise<GuardedServer> {
+export async function startTcpListener(config: HttpListenConfig, dispatch: RequestListener, budget: ConnectionBudget, log: GuardLog, upgrade: UpgradeHandler | null = null): Promise<GuardedServer> {
   const listenerName = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const credentials = config.username !== null && config.password !== null ? { username: config.username, password: config.password } : null;
   const guarded = createGuardedServer(
@@ -19,6 +20,7 @@ export async function startTcpListener(config: HttpListenConfig, dispatch: Reque
     { maxConnections: budget.perListener, maxPerPeer: budget.perPeer },
     dispatch,
     log,
+    upgrade,
   );
   await new Promise<void>((resolve, reject) => {
     guarded.server.once('error', reject);

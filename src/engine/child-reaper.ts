@@ -14,9 +14,10 @@ export interface ReaperAddon {
 /** Compiled to dist/src/engine/; node-gyp builds to build/Release/ at the repository root. */
 export const reaperAddonPath = fileURLToPath(new URL('../../../build/Release/taskmaster_reaper.node', import.meta.url));
 
-export function loadReaperAddon(): { addon: ReaperAddon } | { error: string } {
+/** The addon, or why it cannot be loaded (the path is a parameter so its error path can be tested). */
+export function loadReaperAddon(path = reaperAddonPath): { addon: ReaperAddon } | { error: string } {
   try {
-    return { addon: createRequire(import.meta.url)(reaperAddonPath) as ReaperAddon };
+    return { addon: createRequire(import.meta.url)(path) as ReaperAddon };
   } catch (error) {
     return { error: (error as Error).message.split('\n')[0] ?? 'cannot load' };
   }
@@ -41,6 +42,12 @@ export function trackNodeChildren(): void {
     }
     return result;
   };
+}
+
+/** A child forked by something other than child_process (a terminal spawner) that waits for it itself. */
+export function trackOwnChild(pid: number, child: { once(event: 'exit', listener: () => void): unknown }): void {
+  nodeChildren.add(pid);
+  child.once('exit', () => nodeChildren.delete(pid));
 }
 
 /** Our children: every thread's list, or a scan of /proc where the kernel lacks those lists. */

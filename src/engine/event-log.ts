@@ -3,6 +3,7 @@ import { closeSync, fstatSync, writeSync } from 'node:fs';
 import { formatTimestamp } from '../output/format-time.js';
 import { openLogFile } from '../output/open-log-file.js';
 import { rotateFile } from '../output/rotate-file.js';
+import { OutputCopy } from './output-copy.js';
 import type { LogLevel } from './state-machine.js';
 import { supervisordWording } from './supervisord-wording.js';
 
@@ -42,6 +43,7 @@ export class EventLog extends EventEmitter {
   private options: EventLogOptions;
   private pending: string[] = [];
   mirrorToStderr = false;
+  private readonly outputCopy = new OutputCopy((message, context) => this.write('debug', message, context));
 
   constructor(options: EventLogOptions) {
     super();
@@ -93,9 +95,19 @@ export class EventLog extends EventEmitter {
     return `${JSON.stringify(record)}\n`;
   }
 
+  /** True when lines of this level are written (log_level). */
+  enabled(level: LogLevel): boolean {
+    return levelRank[level] >= levelRank[this.options.level];
+  }
+
+  /** At log_level debug, copies a chunk of a program's output, as supervisord does (bounded, see OutputCopy). */
+  copyOutput(processName: string, stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    if (this.enabled('debug')) this.outputCopy.copy(processName, stream, chunk);
+  }
+
   write(level: LogLevel, message: string, context: EventContext = {}): void {
     if (this.options.wording === 'supervisord') ({ level, message } = supervisordWording({ level, message }, context));
-    if (levelRank[level] < levelRank[this.options.level]) return;
+    if (!this.enabled(level)) return;
     if (this.pending.length === 0) queueMicrotask(() => this.flush());
     this.pending.push(this.format(new Date(), level, message, context));
   }

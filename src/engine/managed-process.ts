@@ -1,27 +1,19 @@
-import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
-import type { EventLog } from './event-log.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
-import type { ProcessInfo } from '../contracts/process-info.js';
+import type { LastOutput, ProcessInfo } from '../contracts/process-info.js';
+import { exitReasonOf, failedByExit, failureLineCount, failureOf, logLastOutput } from './failure-report.js';
 import { runResultOf, type ProcessExtensions } from './process-extensions.js';
 import { describeProcess } from './describe-process.js';
-import { ProcessTimers } from './process-timers.js';
+import { ProcessTimers, timerEvents } from './process-timers.js';
 import { EscapedDescendants } from './escaped-descendants.js';
 import { killQuietly, sendSignal } from './send-signal.js';
-import { childEnvironment, spawnChild, spawnFailure } from './spawn-child.js';
-import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type TimerName, type Transition } from './state-machine.js';
-
-const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
-  start: { type: 'startTimeElapsed' },
-  backoff: { type: 'backoffElapsed' },
-  stop: { type: 'stopTimeElapsed' },
-  timeout: { type: 'timeoutElapsed' },
-};
+import type { ChildHandle, TerminalSession } from './child-handle.js';
+import { childEnvironment, spawnChild, spawnFailure, type InheritedSocket, type SpawnRequest } from './spawn-child.js';
+import { initialSnapshot, transition, type Effect, type ProcessEvent, type ProcessSnapshot, type ProcessState, type Transition } from './state-machine.js';
 
 /** What a process needs from the supervisor that owns it. */
 export interface ProcessHost extends OutputHost {
-  readonly log: EventLog;
   readonly configDir: string;
   readonly socketPath: string;
   readonly extensions: ProcessExtensions;
@@ -38,7 +30,9 @@ export class ManagedProcess {
   program: ProgramConfig;
   readonly index: number;
   private current: ProcessSnapshot;
-  private child: ChildProcess | null = null;
+  private child: ChildHandle | null = null;
+  /** The viewers of the current run of a `tty: true` process (null on pipes); the session ends with its run. */
+  terminal: TerminalSession | null = null;
   private lastPid: number | null = null;
   private startedAtMs: number | null = null;
   /** Monotonic time of the spawn, for how long a run lasted (crash loops). */
@@ -51,6 +45,8 @@ export class ManagedProcess {
   private readonly watchers = new Set<(snapshot: ProcessSnapshot) => void>();
   /** The port a feature gave this process, for its environment and `{port}`. */
   port: number | null = null;
+  /** What features prepared for its spawns: the listening sockets they hold, a NOTIFY_SOCKET its user can reach. */
+  prepared: { sockets: readonly InheritedSocket[]; notifySocket: string | null } = { sockets: [], notifySocket: null };
   private spawnAttempt = 0;
   /** Where its output goes, and what of it is kept for tail. */
   readonly output: ProcessOutput;
@@ -82,7 +78,7 @@ export class ManagedProcess {
     return this.current.state;
   }
 
-  get stdin(): ChildProcess['stdin'] {
+  get stdin(): ChildHandle['stdin'] {
     return this.child?.stdin ?? null;
   }
 
@@ -209,20 +205,21 @@ export class ManagedProcess {
 
   /** Starts the child; returns the event that reports how it went, or null when that comes later. */
   private spawnNow(): ProcessEvent | null {
-    const stdoutOutput = this.output.resolve('stdout');
-    const stderrOutput = this.program.redirectStderr ? stdoutOutput : this.output.resolve('stderr');
-    const result = spawnChild({
+    // An event listener's stdout carries its protocol to a feature, not to a file.
+    const stdoutChannel = this.host.extensions.stdoutChannel(this);
+    const request: SpawnRequest = {
       program: this.program,
       processName: this.processName,
       configDir: this.host.configDir,
-      stdout: stdoutOutput.kind === 'discard' ? 'ignore' : 'pipe',
-      stderr: stderrOutput.kind === 'discard' ? 'ignore' : 'pipe',
       port: this.port,
       supervisorSocket: this.host.socketPath,
-    });
+      ...this.prepared,
+    };
+    const terminals = this.program.tty ? this.host.extensions.terminals() : null;
+    const result = terminals ? terminals.spawn(request) : spawnChild(request);
     if (!result.ok) return { type: 'spawnFailed', reason: result.reason, transient: result.transient };
     if (result.warning !== null) this.host.log.warn(result.warning, { event: 'spawn_warning', process: this.fullName });
-    const child = result.child;
+    const child: ChildHandle = result.child;
     child.stdin?.on('error', () => {});
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => this.dispatch({ type: 'spawnFailed', ...spawnFailure(this.program.argv[0] ?? '', error) }));
@@ -234,12 +231,14 @@ export class ManagedProcess {
     this.startedAtMs = Date.now();
     this.spawnedAtTick = performance.now();
     this.host.extensions.afterSpawn(this, this.startedAtMs);
-    this.output.connect(child.stdout, stdoutOutput, 'stdout');
-    this.output.connect(child.stderr, stderrOutput, this.program.redirectStderr ? 'stdout' : 'stderr');
+    this.terminal = terminals && 'resize' in result.child ? terminals.open(result.child, this.output, this.output.resolve('stdout').kind === 'discard', this.fullName) : null;
+    if (stdoutChannel && child.stdout) stdoutChannel(child.stdout);
+    const run = this.output.attach(stdoutChannel ? null : child.stdout, child.stderr);
     child.once('exit', (exitCode, signal) => {
       if (this.child === child) this.child = null;
       this.dispatch({ type: 'exited', exitCode, signal, runMs: performance.now() - this.spawnedAtTick });
-      this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current) });
+      if (failedByExit(this.current)) void logLastOutput(this.host.log, this.fullName, child.pid ?? null, exitReasonOf(this.current)!, run);
+      this.host.extensions.afterExit(this, { exitCode, signal, result: runResultOf(this.current), output: run });
     });
     return { type: 'spawned', pid: child.pid };
   }
@@ -257,8 +256,22 @@ export class ManagedProcess {
     });
   }
 
+  /** What the current or last run wrote last (see LastOutput); null before the first spawn. */
+  lastOutput(lines = failureLineCount): LastOutput | null {
+    return this.output.lastRun?.last(lines) ?? null;
+  }
+
+  /**
+   * The same, once that run's pipes have ended (at most 2 s after its exit), so that its final lines are in.
+   * Call it from onStateChange, before an immediate restart begins the next run.
+   */
+  lastOutputSettled(lines = failureLineCount): Promise<LastOutput | null> {
+    return this.output.lastRun?.lastSettled(lines) ?? Promise.resolve(null);
+  }
+
   info(nowMs = Date.now()): ProcessInfo {
     const { state, pid, exitCode, signal, spawnError } = this.current;
+    const failure = failureOf(this.current, this.output.lastRun);
     const uptime = pid !== null && this.startedAtMs !== null ? Math.floor((nowMs - this.startedAtMs) / 1000) : 0;
     const description = describeProcess({
       snapshot: this.current,
@@ -270,6 +283,7 @@ export class ManagedProcess {
       backoffDueMs: this.timers.backoffDueMs,
       startedAtMs: this.startedAtMs,
       stoppedAtMs: this.stoppedAtMs,
+      failure,
     });
     const notes = this.host.extensions.statusNotes(this, nowMs);
     return {
@@ -289,6 +303,8 @@ export class ManagedProcess {
       health: null,
       nextRunAt: null,
       lastRun: null,
+      ...failure,
+      tty: this.program.tty,
     };
   }
 }

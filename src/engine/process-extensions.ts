@@ -1,5 +1,8 @@
+import type { Readable } from 'node:stream';
 import type { RunRecord } from '../contracts/process-info.js';
+import type { TerminalStrategy } from './child-handle.js';
 import type { ManagedProcess } from './managed-process.js';
+import type { RunOutput } from './run-output.js';
 import type { ProcessSnapshot } from './state-machine.js';
 
 /** How a run ended, as the history and the poststop hook see it. */
@@ -7,6 +10,8 @@ export interface RunEnd {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly result: RunRecord['result'];
+  /** What the run wrote last; its lastSettled waits for the pipes to end. */
+  readonly output: RunOutput;
 }
 
 /** How the run that just ended counts in the history, from the snapshot after its exit. */
@@ -35,6 +40,10 @@ export interface ProcessExtensions {
   readyDetail(process: ManagedProcess): string | null;
   /** What its start waits for (a dependency), said instead of how the last run ended; null when nothing. */
   blockedReason(process: ManagedProcess): string | null;
+  /** Who reads the child's stdout instead of its output file (an event listener's protocol), or null. */
+  stdoutChannel(process: ManagedProcess): ((stdout: Readable) => void) | null;
+  /** Spawns and watches `tty: true` programs; ready once beforeSpawn of such a program has resolved (the pty library loads lazily). */
+  terminals(): TerminalStrategy;
   /** What status adds after the engine's own description (health, port, next run...). */
   statusNotes(process: ManagedProcess, nowMs: number): readonly string[];
 }

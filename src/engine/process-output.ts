@@ -6,12 +6,15 @@ import type { OutputFiles } from '../output/output-files.js';
 import { pumpOutput, type Sink } from '../output/output-pump.js';
 import { RingBuffer } from '../output/ring-buffer.js';
 import { formatTimestamp } from '../output/format-time.js';
+import type { EventLog } from './event-log.js';
+import { RunOutput } from './run-output.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type OutputListener = (stream: OutputStream, chunk: Buffer) => void;
 
 /** What output handling needs from the supervisor. */
 export interface OutputHost {
+  readonly log: EventLog;
   readonly outputs: OutputFiles;
   /** The supervisor's own stdout, for `inherit` streams. */
   readonly inheritSink: Sink;
@@ -43,6 +46,8 @@ export class ProcessOutput {
   private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
   /** Pipes still being carried, each with the file it goes to (null for inherit). */
   private readonly pumps = new Set<Pump>();
+  /** The last lines of the current run, or of the last one once it ended. */
+  private run: RunOutput | null = null;
 
   constructor(
     private readonly host: OutputHost,
@@ -72,6 +77,21 @@ export class ProcessOutput {
     return this.resolve(stream).kind !== 'discard';
   }
 
+  /** Carries a new run's pipes to where they go; its last lines are kept apart from the previous run's. */
+  attach(stdout: Readable | null, stderr: Readable | null): RunOutput {
+    const merged = this.owner().program.redirectStderr;
+    const run = new RunOutput(merged, { stdout: this.path('stdout'), stderr: merged ? null : this.path('stderr') });
+    this.run = run;
+    const stdoutOutput = this.resolve('stdout');
+    this.connect(stdout, stdoutOutput, 'stdout', run);
+    this.connect(stderr, merged ? stdoutOutput : this.resolve('stderr'), merged ? 'stdout' : 'stderr', run);
+    return run;
+  }
+
+  get lastRun(): RunOutput | null {
+    return this.run;
+  }
+
   recent(stream: OutputStream, lines: number): string {
     return this.rings[stream].lastLines(lines);
   }
@@ -86,13 +106,26 @@ export class ProcessOutput {
     return () => this.listeners.delete(listener);
   }
 
-  /** Carries one of the child's pipes to where it goes, for as long as the pipe is open. */
-  connect(source: Readable | null, output: ResolvedOutput, stream: OutputStream): void {
-    if (!source || output.kind === 'discard') return;
+  /** Carries one of the child's pipes to where it goes, for as long as the pipe is open; its last lines are kept in any case. */
+  private connect(source: Readable | null, output: ResolvedOutput, stream: OutputStream, run: RunOutput): void {
+    if (!source) return;
     const { program, fullName } = this.owner();
+    const log = this.host.log;
+    if (output.kind === 'discard') {
+      // Read only for the last lines and the debug copy: a discarded stream is still what says why a run failed.
+      source.on('data', (chunk: Buffer) => {
+        run.push(stream, chunk);
+        log.copyOutput(fullName, stream, chunk);
+      });
+      source.on('error', () => {});
+      run.track(new Promise((resolve) => source.once('close', resolve)));
+      return;
+    }
     const ring = this.rings[stream];
     const onChunk = (chunk: Buffer): void => {
       ring.push(chunk);
+      run.push(stream, chunk);
+      log.copyOutput(fullName, stream, chunk);
       for (const listener of this.listeners) listener(stream, chunk);
     };
     const stamp = program.logTimestamps ? (line: Buffer) => Buffer.concat([Buffer.from(`${formatTimestamp(new Date())} `), line]) : undefined;
@@ -104,11 +137,13 @@ export class ProcessOutput {
         decorateLine: (line) => Buffer.concat([prefix, stamp ? stamp(line) : line, line[line.length - 1] === 10 ? Buffer.alloc(0) : Buffer.from('\n')]),
       });
       this.track(done, null);
+      run.track(done);
       return;
     }
     const sink = this.host.outputs.acquire(output.path, { maxBytes: output.maxBytes, backups: output.backups, mode: output.mode });
     const done = pumpOutput(source, sink, onChunk, { decorateLine: stamp && ((line, startsLine) => (startsLine ? stamp(line) : line)) });
     this.track(done, sink);
+    run.track(done);
     source.once('close', () => this.host.outputs.release(output.path));
   }
 

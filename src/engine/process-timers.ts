@@ -1,4 +1,12 @@
-import type { TimerName } from './state-machine.js';
+import type { ProcessEvent, TimerName } from './state-machine.js';
+
+/** The event each timer feeds the state machine when it fires (the ready deadline's carries a detail). */
+export const timerEvents: Record<Exclude<TimerName, 'ready'>, ProcessEvent> = {
+  start: { type: 'startTimeElapsed' },
+  backoff: { type: 'backoffElapsed' },
+  stop: { type: 'stopTimeElapsed' },
+  timeout: { type: 'timeoutElapsed' },
+};
 
 /** The named timers of one process: at most one of each name runs. */
 export class ProcessTimers {

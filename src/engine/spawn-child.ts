@@ -9,13 +9,38 @@ export interface SpawnRequest {
   readonly program: ProgramConfig;
   readonly processName: string;
   readonly configDir: string;
-  /** File descriptors or 'ignore'/'pipe' for stdout and stderr. */
-  readonly stdout: 'ignore' | 'pipe';
-  readonly stderr: 'ignore' | 'pipe';
   /** The port given to the process as PORT and in place of `{port}` in its command. */
   readonly port: number | null;
   /** The supervisor's socket, given to the child so that taskmasterctl run by it finds its supervisor. */
   readonly supervisorSocket: string;
+  /** Listening sockets the child gets as fds 3, 4, ... (systemd's socket activation). */
+  readonly sockets: readonly InheritedSocket[];
+  /** The NOTIFY_SOCKET of a `ready: notify` child, when not the one beside the supervisor's socket (a user: program's). */
+  readonly notifySocket: string | null;
+}
+
+/** A listening socket the supervisor holds open, and its name in LISTEN_FDNAMES. */
+export interface InheritedSocket {
+  readonly fd: number;
+  readonly name: string;
+}
+
+/** systemd's sd_listen_fds variables: a child without sockets must not take its parent's for its own. */
+const listenVariables = ['LISTEN_FDS', 'LISTEN_FDNAMES', 'LISTEN_PID'] as const;
+/**
+ * Sets LISTEN_PID to the pid that then execs the command: spawn cannot know a child's pid
+ * before it runs, and sd_listen_fds ignores sockets whose LISTEN_PID is not its own.
+ */
+const listenPidWrapper = ['/bin/sh', '-c', 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"'] as const;
+
+/** The environment and the command line of a child given `sockets`: the wrapper goes last, right before the command. */
+function withSockets(env: Record<string, string | undefined>, sockets: readonly InheritedSocket[], program: ProgramConfig, file: string, args: readonly string[]): { file: string; args: readonly string[] } {
+  for (const variable of listenVariables) if (!(variable in program.env)) delete env[variable];
+  if (sockets.length === 0) return { file, args };
+  env['LISTEN_FDS'] = String(sockets.length);
+  env['LISTEN_FDNAMES'] = sockets.map((socket) => socket.name).join(':');
+  const [shell, ...shellArgs] = listenPidWrapper;
+  return { file: shell, args: [...shellArgs, file, ...args] };
 }
 
 /** Tells a child's own taskmasterctl where its supervisor listens; leftovers are found by the record, not by it. */
@@ -48,7 +73,26 @@ export function childEnvironment(program: ProgramConfig, processName: string, po
 }
 
 /** A warning is something the event log should say once (a missing setpriv). */
-export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | { ok: false; reason: string; transient: boolean };
+export type SpawnResult = { ok: true; child: ChildProcess; warning: string | null } | SpawnFailure;
+export interface SpawnFailure {
+  readonly ok: false;
+  readonly reason: string;
+  readonly transient: boolean;
+}
+
+/** Everything a spawn strategy (pipes or a terminal) needs, checked before anything is forked. */
+export interface LaunchPlan {
+  readonly file: string;
+  readonly args: readonly string[];
+  /** The command as the config names it, for argv[0] when no setpriv stands in front. */
+  readonly argv0: string | null;
+  readonly cwd: string | undefined;
+  readonly env: Record<string, string | undefined>;
+  readonly uid: number | undefined;
+  readonly gid: number | undefined;
+  readonly umask: number | null;
+  readonly warning: string | null;
+}
 
 /** Errors that say the supervisor ran short (descriptors, processes, memory), not that the program is wrong. */
 /** Why an asynchronous spawn error failed the start, and whether it is the supervisor's own shortage. */
@@ -93,13 +137,13 @@ function resolveCommand(command: string, pathVariable: string, baseDir: string):
   return { reason: `can't find command '${command}'` };
 }
 
-/** Starts one child in its own process group with its own umask, directory, environment and user. */
-export function spawnChild(request: SpawnRequest): SpawnResult {
+/** Resolves the command, user, directory and environment of one spawn, or says why it cannot happen. */
+export function planLaunch(request: SpawnRequest): LaunchPlan | SpawnFailure {
   const { program, processName } = request;
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
   // Only a `ready: notify` program is told where to notify; others keep what taskmaster itself was given.
-  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = notifySocketPath(request.supervisorSocket);
+  if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = request.notifySocket ?? notifySocketPath(request.supervisorSocket);
   else if (!('NOTIFY_SOCKET' in program.env)) delete env['NOTIFY_SOCKET'];
   let user: UserEntry | undefined;
   if (program.user !== null) {
@@ -130,27 +174,55 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const resolved = resolveCommand(command ?? '', env['PATH'] ?? '', cwd ?? request.configDir);
   if ('reason' in resolved) return { ok: false, transient: false, reason: resolved.reason };
 
-  const exec: ExecAs = user === undefined ? { file: resolved.path, args, warning: null } : execAs(user, resolved.path, args);
-  const stdio: StdioOptions = ['pipe', request.stdout, request.stderr];
-  // Node has no per-child umask: set ours for the synchronous fork, then restore it at once.
-  const previousUmask = program.umask === null ? null : process.umask(program.umask);
+  const launched = withSockets(env, request.sockets, program, resolved.path, args);
+  const exec: ExecAs = user === undefined ? { ...launched, warning: null } : execAs(user, launched.file, launched.args);
+  return {
+    file: exec.file,
+    args: exec.args,
+    // Through setpriv (or the sockets' wrapper) the command's argv[0] is its resolved path.
+    argv0: exec.file === resolved.path ? (command ?? null) : null,
+    cwd,
+    env,
+    uid: exec.uid,
+    gid: exec.gid,
+    umask: program.umask,
+    warning: exec.warning,
+  };
+}
+
+/** Runs a synchronous fork under the program's umask: Node has no per-child umask, so ours is set and restored at once. */
+export function withUmask<T>(umask: number | null, fork: () => T): T {
+  const previousUmask = umask === null ? null : process.umask(umask);
   try {
-    const child = spawn(exec.file, exec.args, {
-      // Through setpriv the command's argv[0] is its resolved path.
-      ...(exec.file === resolved.path ? { argv0: command } : {}),
-      cwd,
-      env,
-      stdio,
-      // A new session makes the child a process group leader, so the whole group can be signalled.
-      detached: true,
-      ...(exec.uid === undefined ? {} : { uid: exec.uid }),
-      ...(exec.gid === undefined ? {} : { gid: exec.gid }),
-    });
-    return { ok: true, child, warning: exec.warning };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, transient: isResourceShortage(code), reason: `couldn't exec ${resolved.path}: ${code ?? (error as Error).message}` };
+    return fork();
   } finally {
     if (previousUmask !== null) process.umask(previousUmask);
+  }
+}
+
+/** Starts one child in its own process group with its own umask, directory, environment and user. */
+export function spawnChild(request: SpawnRequest): SpawnResult {
+  const plan = planLaunch(request);
+  if ('ok' in plan) return plan;
+  // Always pipes, even for a discarded stream: its last lines say why a run failed.
+  // A socket's fd is CLOEXEC here; passed in stdio, the child gets it dup'ed to 3, 4, ... without that flag.
+  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', ...request.sockets.map((socket) => socket.fd)];
+  try {
+    const child = withUmask(plan.umask, () =>
+      spawn(plan.file, plan.args, {
+        ...(plan.argv0 === null ? {} : { argv0: plan.argv0 }),
+        cwd: plan.cwd,
+        env: plan.env,
+        stdio,
+        // A new session makes the child a process group leader, so the whole group can be signalled.
+        detached: true,
+        ...(plan.uid === undefined ? {} : { uid: plan.uid }),
+        ...(plan.gid === undefined ? {} : { gid: plan.gid }),
+      }),
+    );
+    return { ok: true, child, warning: plan.warning };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, transient: isResourceShortage(code), reason: `couldn't exec ${plan.file}: ${code ?? (error as Error).message}` };
   }
 }

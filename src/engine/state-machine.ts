@@ -83,7 +83,7 @@ function onExit(current: ProcessSnapshot, policy: Policy, exitCode: number | nul
         { type: 'log', level: 'info', event: 'stopped', message: `stopped: ${current.name} (${how})`, fields: { exitCode, signal } },
       ]);
     case 'STARTING':
-      return failStart(current, policy, { ...exitFields, exitExpected: false, spawnError: 'Exited too quickly (process log may have details)' }, [
+      return failStart(current, policy, { ...exitFields, exitExpected: false, spawnError: 'Exited too quickly' }, [
         ...reap,
         { type: 'log', level: 'info', event: 'exited', message: `exited: ${current.name} (${how}; not expected)`, fields: { exitCode, signal, expected: false } },
       ]);

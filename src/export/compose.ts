@@ -77,6 +77,7 @@ function serviceOf(program: ProgramConfig, options: ComposeOptions, notes: strin
     notes.push('autostart false: in the "manual" profile, started by `docker compose up NAME`');
   }
   if (program.port) notes.push('port: a free port chosen at start has no compose form; publish a fixed port under ports:');
+  if (program.sockets.length > 0) notes.push(`sockets ${program.sockets.map((socket) => socket.listen).join(', ')}: compose passes no listening socket; the program binds its port itself, published under ports:`);
   if (program.prestart) notes.push(`prestart ${program.prestart.cmd}: could become a one-off service this one depends on (service_completed_successfully)`);
   if (program.poststop) notes.push(`poststop ${program.poststop.cmd}: has no compose form`);
   if (program.heartbeat) notes.push(`heartbeat ${program.heartbeat.file}: has no compose form; a healthcheck on the file's age is the nearest`);

@@ -85,6 +85,7 @@ function containerOf(program: ProgramConfig, options: KubernetesOptions, notes: 
 function notesOf(program: ProgramConfig, notes: string[]): void {
   if (program.dependsOn.length > 0) notes.push(`depends_on ${program.dependsOn.map((dependency) => `${dependency.name} (${dependency.condition})`).join(', ')}: Kubernetes has no start order; use an init container that waits, or make the program retry`);
   if (program.port) notes.push('port: a free port chosen at start has no Kubernetes form; give the container a fixed containerPort');
+  if (program.sockets.length > 0) notes.push(`sockets ${program.sockets.map((socket) => socket.listen).join(', ')}: Kubernetes passes no listening socket; the program binds its port itself (a containerPort), and a Service with a readinessProbe keeps traffic off a restarting pod`);
   if (program.prestart) notes.push(`prestart ${program.prestart.cmd}: could become an init container of the same image`);
   if (program.poststop) notes.push(`poststop ${program.poststop.cmd}: has no form; a preStop hook runs before the stop, not after`);
   if (program.heartbeat) notes.push(`heartbeat ${program.heartbeat.file}: use a livenessProbe with exec: [test, ...] on the file's age`);

@@ -3,6 +3,7 @@ import { splitShellWords } from '../config/shell-words.js';
 import { cronToCalendar } from './cron-to-calendar.js';
 import { processNamesOf, type ExportedFile } from './exported-file.js';
 import { environmentAssignment, execLine, pathValue } from './systemd-quote.js';
+import { socketServiceLines, socketUnits } from './systemd-sockets.js';
 
 /** Unit names of a program: one `.service` per process (numprocs N gives N units, not a template). */
 export function unitNamesOf(program: ProgramConfig): string[] {
@@ -107,6 +108,7 @@ function serviceUnit(program: ProgramConfig, processName: string, config: Superv
   service.push(`Type=${scheduled || oneshot ? 'oneshot' : program.ready?.probe.kind === 'notify' ? 'notify' : 'exec'}`);
   if (oneshot && !scheduled) service.push('RemainAfterExit=yes');
   service.push(`ExecStart=${execLine(program.argv)}`);
+  service.push(...socketServiceLines(program));
   if (program.prestart) service.push(`ExecStartPre=${execLine(splitShellWords(program.prestart.cmd))}`);
   if (program.poststop) service.push(`ExecStopPost=${execLine(splitShellWords(program.poststop.cmd))}`);
   if (scheduled) {
@@ -153,7 +155,7 @@ function timerUnit(program: ProgramConfig): string {
   return lines.join('\n');
 }
 
-/** systemd units for every program: `.service` per process, plus a `.timer` for each schedule. */
+/** systemd units for every program: `.service` per process, plus a `.timer` for each schedule and `.socket` units for its sockets. */
 export function exportSystemd(config: SupervisorConfig): ExportedFile[] {
   const oneshots = completionTargets(config);
   const files: ExportedFile[] = [];
@@ -166,6 +168,7 @@ export function exportSystemd(config: SupervisorConfig): ExportedFile[] {
     for (const processName of processNamesOf(program.name, program.numprocs)) {
       files.push({ name: `${processName}.service`, text: serviceUnit(program, processName, config, oneshots.has(program.name)) });
     }
+    if (program.numprocs === 1) files.push(...socketUnits(program));
   }
   return files;
 }

@@ -1,4 +1,3 @@
-import { join, dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ProgramConfig } from '../config/types.js';
 import type { EventLog } from '../engine/event-log.js';
@@ -9,6 +8,8 @@ import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { JobScheduler } from './job-scheduler.js';
 import { JobState } from './job-state.js';
 import { Notifier } from './notifier.js';
+import type { StateFile } from '../output/state-file.js';
+import { RunHistoryStore } from './run-history-store.js';
 
 export interface FeatureHost {
   readonly log: EventLog;
@@ -31,13 +32,16 @@ export class FeatureRuntime {
   private readonly schedulers = new Map<string, JobScheduler>();
   readonly notifier: Notifier;
   private readonly jobState: JobState;
+  /** The ended runs of every process, kept in the state file for `history`. */
+  readonly runs: RunHistoryStore;
 
   constructor(
     private readonly host: FeatureHost,
-    logFile: string,
+    state: StateFile,
   ) {
     this.notifier = new Notifier((level, message) => host.log.write(level, message, { event: 'notify' }));
-    this.jobState = new JobState(join(dirname(logFile), 'taskmaster-state.json'));
+    this.jobState = new JobState(state);
+    this.runs = new RunHistoryStore(state);
   }
 
   private monitorsOf(process: ManagedProcess): Monitors {

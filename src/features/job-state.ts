@@ -1,18 +1,14 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { replaceFileSync } from '../output/replace-file.js';
+import type { StateFile } from '../output/state-file.js';
 
-/** When each scheduled job last ticked, kept on disk so missed ticks can be caught up. */
+const section = 'lastTicks';
+
+/** When each scheduled job last ticked, kept in the state file so missed ticks can be caught up. */
 export class JobState {
-  private ticks: Record<string, number> = {};
+  private readonly ticks: Record<string, number>;
 
-  constructor(private readonly path: string) {
-    try {
-      const saved = JSON.parse(readFileSync(path, 'utf8')) as { lastTicks?: Record<string, number> };
-      this.ticks = saved.lastTicks ?? {};
-    } catch {
-      this.ticks = {};
-    }
+  constructor(private readonly state: StateFile) {
+    const saved = state.get(section);
+    this.ticks = saved && typeof saved === 'object' ? { ...(saved as Record<string, number>) } : {};
   }
 
   lastTick(name: string): number | undefined {
@@ -21,12 +17,6 @@ export class JobState {
 
   recordTick(name: string, atMs: number): void {
     this.ticks[name] = atMs;
-    try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      // Write then rename, so a crash never leaves half a file and a planted link is never followed.
-      replaceFileSync(this.path, JSON.stringify({ lastTicks: this.ticks }));
-    } catch {
-      // Catch-up is best effort: a read-only folder must not stop the job.
-    }
+    this.state.set(section, this.ticks);
   }
 }

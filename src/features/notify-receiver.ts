@@ -1,7 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { loadReaperAddon } from '../engine/child-reaper.js';
+import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { readProcStat } from '../engine/proc-table.js';
+import type { UserEntry } from '../engine/user-lookup.js';
+import { nativeCalls } from './native-calls.js';
 
 interface DatagramAddon {
   bindDatagram?: (path: string) => number;
@@ -43,23 +45,44 @@ export class NotifyReceiver {
   private addon: Required<DatagramAddon> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<Waiter>();
+  /** Sockets for programs run as another user, by uid: ours sits in a folder only taskmaster's user may enter. */
+  private readonly userSockets = new Map<number, { fd: number; folder: string; path: string }>();
 
   constructor(readonly path: string) {}
 
   /** Binds the socket once; throws E_NOTIFY_UNAVAILABLE with the reason when the addon cannot. */
   open(): void {
     if (this.fd !== null) return;
-    const loaded = loadReaperAddon();
-    const addon = 'addon' in loaded ? (loaded.addon as DatagramAddon) : null;
-    if (!addon?.bindDatagram || !addon.receiveDatagram || !addon.closeFd) {
-      const reason = 'error' in loaded ? loaded.error : 'the addon predates it (run npm install)';
-      throw Object.assign(new Error(`ready: notify needs the native addon to receive on NOTIFY_SOCKET: ${reason}`), { code: 'E_NOTIFY_UNAVAILABLE' });
-    }
+    const addon = nativeCalls<DatagramAddon>('ready: notify', 'E_NOTIFY_UNAVAILABLE', ['bindDatagram', 'receiveDatagram', 'closeFd']);
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     // A socket file left by a supervisor that died holds the name; nothing listens on it.
     rmSync(this.path, { force: true });
     this.fd = addon.bindDatagram(this.path);
-    this.addon = addon as Required<DatagramAddon>;
+    this.addon = addon;
+  }
+
+  /**
+   * The NOTIFY_SOCKET a process running as `user` can send to: ours, or for another user one
+   * bound in a folder of its own (mkdtemp, 0700, chowned to it); senders are still told by their credentials.
+   */
+  pathFor(user: UserEntry | undefined): string {
+    if (!this.addon || this.fd === null) throw new Error('the NOTIFY_SOCKET is opened before it is handed out');
+    if (user === undefined || user.uid === process.geteuid?.()) return this.path;
+    const known = this.userSockets.get(user.uid);
+    if (known) return known.path;
+    const folder = mkdtempSync(join(tmpdir(), 'taskmaster-notify-'));
+    const path = join(folder, 'notify.sock');
+    try {
+      const fd = this.addon.bindDatagram(path);
+      this.userSockets.set(user.uid, { fd, folder, path });
+      chownSync(path, user.uid, user.gid);
+      chownSync(folder, user.uid, user.gid);
+    } catch (error) {
+      this.closeUserSocket(user.uid);
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+    return path;
   }
 
   /** Calls ready once the process `pid` (or a descendant) sends READY=1; the returned function cancels. */
@@ -74,10 +97,19 @@ export class NotifyReceiver {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.waiters.clear();
+    for (const uid of [...this.userSockets.keys()]) this.closeUserSocket(uid);
     if (this.fd === null || !this.addon) return;
     this.addon.closeFd(this.fd);
     this.fd = null;
     rmSync(this.path, { force: true });
+  }
+
+  private closeUserSocket(uid: number): void {
+    const socket = this.userSockets.get(uid);
+    if (!socket) return;
+    this.userSockets.delete(uid);
+    this.addon?.closeFd(socket.fd);
+    rmSync(socket.folder, { recursive: true, force: true });
   }
 
   private forget(waiter: Waiter): void {
@@ -90,9 +122,13 @@ export class NotifyReceiver {
 
   private drain(): void {
     if (this.fd === null || !this.addon) return;
+    for (const fd of [this.fd, ...[...this.userSockets.values()].map((socket) => socket.fd)]) this.drainOne(fd);
+  }
+
+  private drainOne(fd: number): void {
     // Bounded per tick so that a flood from a child cannot hold the event loop.
     for (let count = 0; count < 256; count += 1) {
-      const datagram = this.addon.receiveDatagram(this.fd);
+      const datagram = this.addon!.receiveDatagram(fd);
       if (!datagram) return;
       const waiter = [...this.waiters].find((candidate) => isSelfOrDescendant(datagram.pid, candidate.pid));
       if (!waiter) continue;

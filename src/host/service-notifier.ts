@@ -8,7 +8,9 @@ export interface NotifiedSupervisor {
   readonly isShuttingDown: boolean;
   status(): ProcessInfo[] | Promise<ProcessInfo[]>;
   on(event: 'state', listener: () => void): unknown;
+  on(event: 'reload', listener: (phase: 'start' | 'end') => void): unknown;
   off(event: 'state', listener: () => void): unknown;
+  off(event: 'reload', listener: (phase: 'start' | 'end') => void): unknown;
   readonly log: { info(message: string): void; warn(message: string): void };
 }
 
@@ -27,14 +29,24 @@ export function watchdogIntervalMs(env: NodeJS.ProcessEnv, pid: number): number 
   return Math.max(1, Math.floor(usec / 2000));
 }
 
-/** Tells the service manager READY=1 once the autostart programs run, WATCHDOG=1 while the loop turns, STOPPING=1 at shutdown. */
+/** CLOCK_MONOTONIC in microseconds (libuv's hrtime reads it), which systemd wants beside RELOADING=1. */
+export function monotonicUsec(): bigint {
+  return process.hrtime.bigint() / 1000n;
+}
+
+/**
+ * Tells the service manager READY=1 once the autostart programs run, RELOADING=1 and READY=1
+ * around each reload, WATCHDOG=1 while the loop turns, STOPPING=1 at shutdown.
+ */
 export function startServiceNotifier(supervisor: NotifiedSupervisor, socket: NotifySocket, env: NodeJS.ProcessEnv): { close(): void } {
   let ready = false;
   let stopping = false;
   let checking = false;
   let changedMeanwhile = false;
+  let sending: Promise<void> = Promise.resolve();
+  // In order: through systemd-notify each message is a child of its own, and RELOADING=1 must not overtake READY=1.
   const send = (fields: string[]): void => {
-    socket.send(fields).catch((error: Error) => supervisor.log.warn(`cannot notify the service manager: ${error.message}`));
+    sending = sending.then(() => socket.send(fields)).catch((error: Error) => supervisor.log.warn(`cannot notify the service manager: ${error.message}`));
   };
   const check = async (): Promise<void> => {
     if (supervisor.isShuttingDown) {
@@ -63,7 +75,14 @@ export function startServiceNotifier(supervisor: NotifiedSupervisor, socket: Not
     }
   };
   const onState = (): void => void check();
+  // Before the first READY=1 systemd still waits for the start: a reload then says nothing, and READY=1 comes as before.
+  const onReload = (phase: 'start' | 'end'): void => {
+    if (!ready || supervisor.isShuttingDown) return;
+    if (phase === 'start') send(['RELOADING=1', `MONOTONIC_USEC=${monotonicUsec()}`, 'STATUS=reloading the config']);
+    else send(['READY=1', 'STATUS=config reloaded']);
+  };
   supervisor.on('state', onState);
+  supervisor.on('reload', onReload);
   void check();
   const intervalMs = watchdogIntervalMs(env, process.pid);
   // The timer only fires while the event loop turns: a hung supervisor stops feeding the watchdog.
@@ -72,6 +91,7 @@ export function startServiceNotifier(supervisor: NotifiedSupervisor, socket: Not
   return {
     close: () => {
       supervisor.off('state', onState);
+      supervisor.off('reload', onReload);
       if (watchdog) clearInterval(watchdog);
     },
   };

@@ -30,6 +30,11 @@ export class RingBuffer {
     return parts.slice(Math.max(0, parts.length - wanted)).join('\n');
   }
 
+  /** Every byte held, oldest first (a terminal's screen to replay). */
+  contents(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
   clear(): void {
     this.chunks = [];
     this.sizeBytes = 0;

@@ -46,7 +46,7 @@ programs:
   web: { cmd: "sleep 100", starttime: 0, depends_on: { db: started, migrate: completed_successfully } }
 `, dir);
     try {
-      const blockedOnDb = 'dependency not met: db is FATAL (Exited too quickly (process log may have details)); starts once it is met';
+      const blockedOnDb = 'dependency not met: db is FATAL (Exited too quickly); starts once it is met';
       await waitFor(async () => (await tm.process('web')).description === blockedOnDb, 'web blocked on the FATAL db');
       assert.equal((await tm.process('migrate')).state, 'EXITED');
       const start = await ctl(tm.socket, 'start', 'web');

@@ -61,6 +61,17 @@ async function checkNotify(via: 'addon' | 'systemd-notify'): Promise<void> {
     // Half of WATCHDOG_USEC: a ping every 300 ms while the supervisor turns.
     await waitFor(() => receiver.datagrams.filter((datagram) => datagram.message.split('\n').includes('WATCHDOG=1')).length >= 3, 'three WATCHDOG=1', 10_000);
     assert.equal(receiver.datagrams.filter((datagram) => datagram.message.includes('READY=1')).length, 1, 'READY=1 is sent once');
+    // A reload is framed by RELOADING=1 (with the monotonic clock, as systemd requires) and READY=1.
+    const seenBefore = receiver.datagrams.length;
+    const clockBefore = process.hrtime.bigint() / 1000n;
+    tm.child.kill('SIGHUP');
+    const fields = (datagram: Datagram): string[] => datagram.message.split('\n');
+    const reloading = await waitFor(() => receiver.datagrams.slice(seenBefore).find((datagram) => fields(datagram).includes('RELOADING=1')), 'RELOADING=1');
+    const monotonicUsec = BigInt(/^MONOTONIC_USEC=(\d+)$/m.exec(reloading.message)?.[1] ?? '0');
+    assert.ok(monotonicUsec >= clockBefore && monotonicUsec <= process.hrtime.bigint() / 1000n, `MONOTONIC_USEC=${monotonicUsec} is not CLOCK_MONOTONIC now`);
+    const afterReloading = receiver.datagrams.indexOf(reloading);
+    await waitFor(() => receiver.datagrams.slice(afterReloading + 1).some((datagram) => fields(datagram).includes('READY=1')), 'READY=1 after the reload');
+    await tm.waitForLog(/reload: added: none; changed: none; removed: none/);
     assert.equal(await tm.stop(), 0);
     await waitFor(() => receiver.datagrams.some((datagram) => datagram.message.includes('STOPPING=1')), 'STOPPING=1');
   } finally {

@@ -27,6 +27,8 @@ const cases: readonly Case[] = [
   { fixture: 'issue-1170a', log: ['success: echo entered RUNNING state'], output: { program: 'echo', text: 'set from [supervisord] section' } },
   { fixture: 'issue-1170b', log: ['success: echo entered RUNNING state'], output: { program: 'echo', text: 'set from [program] section' } },
   { fixture: 'issue-1224', log: ['cat entered RUNNING state'] },
+  // A one-line [eventlistener] that SIGTERMs the supervisor on PROCESS_STATE_FATAL.
+  { fixture: 'issue-733', log: ['gave up: nonexistent entered FATAL state', 'received SIGTERM indicating exit request'] },
 ];
 
 async function autoOutput(dir: string, program: string): Promise<string> {

@@ -176,12 +176,24 @@ describe('the ready deadline', () => {
 });
 
 describe('status descriptions of the new waits', () => {
-  const base = { uptimeSeconds: 0, nowMs: 10_000, hasReadyCheck: false, readyDetail: null, blockedReason: null, startedAtMs: 1, stoppedAtMs: 2 };
+  const base = { uptimeSeconds: 0, nowMs: 10_000, hasReadyCheck: false, readyDetail: null, blockedReason: null, startedAtMs: 1, stoppedAtMs: 2, failure: { exitReason: null, lastLines: [], lastLinesStream: null, lastLinesFile: null } };
   it('counts down a crash-loop backoff and a resource retry', () => {
     const snapshot = { ...initialSnapshot('web'), state: 'BACKOFF' as const, backoffKind: 'crash_loop' as const, spawnError: 'crash loop: 6 quick exits' };
     assert.equal(describeProcess({ ...base, snapshot, backoffDueMs: 13_600 }), 'restarting in 4s (crash loop: 6 quick exits)');
     const resources = { ...snapshot, backoffKind: 'resources' as const, spawnError: 'out of file descriptors (EMFILE)' };
     assert.equal(describeProcess({ ...base, snapshot: resources, backoffDueMs: 10_250 }), 'out of file descriptors (EMFILE); retrying in 1s');
+  });
+
+  it('says how a failed run ended and which file to read', () => {
+    const failure = { exitReason: 'exit status 3', lastLines: ['boom'], lastLinesStream: 'stderr' as const, lastLinesFile: '/var/log/web.stderr.log' };
+    const fatal = { ...initialSnapshot('web'), state: 'FATAL' as const, spawnError: 'Exited too quickly', exitCode: 3 };
+    assert.equal(describeProcess({ ...base, snapshot: fatal, backoffDueMs: null, failure }), 'Exited too quickly (exit status 3; see /var/log/web.stderr.log)');
+    const looping = { ...fatal, state: 'BACKOFF' as const, backoffKind: 'crash_loop' as const, spawnError: 'crash loop: 6 quick exits' };
+    assert.equal(describeProcess({ ...base, snapshot: looping, backoffDueMs: 13_600, failure: { ...failure, lastLinesFile: null } }), 'restarting in 4s (crash loop: 6 quick exits; exit status 3)');
+    const exited = { ...fatal, state: 'EXITED' as const, exitExpected: false };
+    assert.match(describeProcess({ ...base, snapshot: exited, backoffDueMs: null, failure }), /^exit status 3, .+; see \/var\/log\/web\.stderr\.log$/);
+    const neverRan = { ...fatal, spawnError: "couldn't spawn web: command not found", exitCode: null };
+    assert.equal(describeProcess({ ...base, snapshot: neverRan, backoffDueMs: null }), "couldn't spawn web: command not found");
   });
 
   it('puts what a start waits for before how the last run ended', () => {

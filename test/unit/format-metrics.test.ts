@@ -21,6 +21,10 @@ const base: ProcessInfo = {
   health: null,
   nextRunAt: null,
   lastRun: null,
+  exitReason: null,
+  lastLines: [],
+  lastLinesStream: null,
+  lastLinesFile: null,
 };
 
 function snapshot(processes: ProcessInfo[], scheduledPrograms: string[] = []): MetricsSnapshot {
@@ -63,7 +67,7 @@ describe('formatMetrics', () => {
   });
 
   it('reports a scheduled job by its last result and duration, and health one series per value', () => {
-    const job: ProcessInfo = { ...base, name: 'backup', group: 'backup', state: 'EXITED', pid: null, health: 'unhealthy', nextRunAt: 5_000_000, lastRun: { startedAt: 2_000_000, endedAt: 2_001_500, durationMs: 1500, exitCode: 1, signal: null, result: 'failure' } };
+    const job: ProcessInfo = { ...base, name: 'backup', group: 'backup', state: 'EXITED', pid: null, health: 'unhealthy', nextRunAt: 5_000_000, lastRun: { startedAt: 2_000_000, endedAt: 2_001_500, durationMs: 1500, exitCode: 1, signal: null, result: 'failure', lastLines: [] } };
     const text = formatMetrics(snapshot([job], ['backup']));
     assert.match(text, /^taskmaster_job_last_result\{name="backup",group="backup",result="failure"\} 1$/m);
     assert.match(text, /^taskmaster_job_last_result\{name="backup",group="backup",result="success"\} 0$/m);

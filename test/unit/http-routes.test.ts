@@ -38,6 +38,7 @@ function fakeApi(fail: Partial<Record<keyof SupervisorApi, Error>> = {}): { api:
     tail: answer('tail', 'last line\n'),
     follow: answer('follow', undefined),
     writeStdin: answer('writeStdin', undefined),
+    attachTerminal: answer('attachTerminal', { input: () => {}, resize: () => {}, detach: () => {} }),
     clear: answer('clear', []),
     samples: answer('samples', []),
     metrics: answer('metrics', { version: '9.9.9', pid: 1234, supervisor: { cpuSeconds: 0, rssBytes: 0, openFds: 0, startTimeSeconds: 0 }, samplingPasses: 0, samplingWatchers: 0, processes: [], scheduledPrograms: [] }),

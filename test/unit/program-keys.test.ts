@@ -9,9 +9,9 @@ const programFields: Record<keyof ProgramConfig, true> = {
   name: true, cmd: true, argv: true, numprocs: true, umask: true, workingDir: true, autostart: true, autorestart: true,
   exitCodes: true, startRetries: true, startTimeMs: true, stopSignal: true, stopTimeMs: true, stdout: true, stderr: true,
   redirectStderr: true, stdoutMaxBytes: true, stdoutBackups: true, stderrMaxBytes: true, stderrBackups: true,
-  logTimestamps: true, logFileMode: true, env: true, user: true, priority: true, stopAsGroup: true, killAsGroup: true,
+  logTimestamps: true, tty: true, logFileMode: true, env: true, user: true, priority: true, stopAsGroup: true, killAsGroup: true,
   schedule: true, timeoutMs: true, healthcheck: true, ready: true, heartbeat: true, dependsOn: true, port: true,
-  prestart: true, poststop: true, notify: true, crashLoop: true,
+  prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true,
 };
 const scheduleFields: Record<keyof ScheduleConfig, true> = { expression: true, timezone: true, overlap: true, catchup: true, jitterMs: true, times: true };
 // The program's name is the key it sits under, and the schedule group is filled by its own keys.
@@ -55,7 +55,7 @@ describe('the program-key table', () => {
 
   it('reads every alias as its key', () => {
     for (const row of programKeys) {
-      const value = row.key === 'env' ? '{ A: "1" }' : '"1"';
+      const value = row.key === 'env' ? '{ A: "1" }' : row.default === false ? 'true' : '"1"';
       const program = (name: string) => parse(`programs: { a: { ${name}: ${value}${row.key === 'cmd' ? '' : ', cmd: x'} } }`).programs.get('a');
       for (const alias of row.aliases) assert.deepEqual(program(alias), program(row.key), alias);
     }

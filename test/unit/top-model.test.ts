@@ -6,7 +6,7 @@ import { applyEvent, applyKey, initialModel, selectedProcess, visibleProcesses, 
 import { formatBytes, renderTop } from '../../src/control/top/top-render.js';
 
 function info(name: string, extra: Partial<ProcessInfo> = {}): ProcessInfo {
-  return { name, group: name.split(':')[0]!, processName: name, state: 'RUNNING', pid: 100, exitCode: null, signal: null, uptime: 0, description: '', spawnError: null, startedAt: 0, stoppedAt: null, port: null, health: null, nextRunAt: null, lastRun: null, ...extra };
+  return { name, group: name.split(':')[0]!, processName: name, state: 'RUNNING', pid: 100, exitCode: null, signal: null, uptime: 0, description: '', spawnError: null, startedAt: 0, stoppedAt: null, port: null, health: null, nextRunAt: null, lastRun: null, exitReason: null, lastLines: [], lastLinesStream: null, lastLinesFile: null, ...extra };
 }
 
 function keys(model: TopModel, ...pressed: Key[]): TopModel {

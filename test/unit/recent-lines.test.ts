@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { OutputCopy } from '../../src/engine/output-copy.js';
+import { plainText } from '../../src/output/plain-text.js';
+import { RecentLines, recentLineCount, recentLineMaxBytes } from '../../src/output/recent-lines.js';
+
+describe('the last lines of a stream', () => {
+  it('keeps the last lines whole across chunks, the unfinished one included', () => {
+    const recent = new RecentLines(3, 100);
+    recent.push(Buffer.from('one\ntw'));
+    recent.push(Buffer.from('o\nthree\nfour\nfi'));
+    assert.deepEqual(recent.last(), ['three', 'four', 'fi']);
+    assert.deepEqual(recent.last(2), ['four', 'fi']);
+    recent.push(Buffer.from('ve\n'));
+    assert.deepEqual(recent.last(), ['three', 'four', 'five']);
+  });
+
+  it('holds at most its count of lines of at most its bytes, whatever comes', () => {
+    const recent = new RecentLines();
+    recent.push(Buffer.from(`${'line\n'.repeat(100_000)}last`));
+    assert.equal(recent.last().length, recentLineCount);
+    assert.deepEqual(recent.last(2), ['line', 'last']);
+    // A 10 MB line in pieces, as a pipe hands it over: one line of the cap, marked as cut.
+    const long = new RecentLines();
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += 65_536) long.push(Buffer.alloc(65_536, 'x'));
+    const [line] = long.last();
+    assert.equal(line, `${'x'.repeat(recentLineMaxBytes)}…`);
+    long.push(Buffer.from('\nafter\n'));
+    assert.deepEqual(long.last(1), ['after']);
+  });
+
+  it('makes binary output and terminal escapes safe to print', () => {
+    const recent = new RecentLines(5, 15);
+    recent.push(Buffer.from([0xff, 0x00, 0x07, 0x41, 0x0a]));
+    recent.push(Buffer.from('\x1b[31mred\x1b[0m\n'));
+    recent.push(Buffer.from('é'.repeat(8)));
+    assert.deepEqual(recent.last(), ['\uFFFDA', 'red', 'ééééééé…']);
+    assert.equal(recent.isEmpty, false);
+    assert.equal(new RecentLines().isEmpty, true);
+  });
+});
+
+describe('plain text of program output', () => {
+  it('drops colours, titles, cursor moves and control characters, and shows a redrawn line as a terminal would', () => {
+    assert.equal(plainText('\x1b[1;32mok\x1b[0m \x1b]0;title\x07done\x1b[2K'), 'ok done');
+    assert.equal(plainText('10%\r50%\r100%\r\nnext\r\n'), '100%\nnext\n');
+    assert.equal(plainText('tab\tstays\x08\x7f\x9b'), 'tab\tstays');
+  });
+});
+
+describe('the debug copy of program output', () => {
+  it("writes supervisord's form, and past its budget counts what it leaves out", async () => {
+    const written: { message: string; fields: unknown }[] = [];
+    const copy = new OutputCopy((message, context) => written.push({ message, fields: context.fields }), 20);
+    copy.copy('web', 'stdout', Buffer.from('hello\n'));
+    copy.copy('web', 'stderr', Buffer.from('\x1b[31mbad\x1b[0m'));
+    copy.copy('web', 'stdout', Buffer.from('way past the budget\n'));
+    copy.copy('web', 'stdout', Buffer.from('more\n'));
+    assert.deepEqual(written.map((entry) => entry.message), ["'web' stdout output:\nhello", "'web' stderr output:\nbad"]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal(written.length, 3);
+    assert.match(written[2]!.message, /^'web' stdout output: 25 bytes not copied \(the event log takes at most/);
+    assert.deepEqual(written[2]!.fields, { stream: 'stdout', droppedBytes: 25 });
+  });
+});
