@@ -15,7 +15,7 @@ interface Case {
   /** Lines supervisord's test expects in its log (ours: taskmaster's stderr in the foreground). */
   readonly log: readonly string[];
   /** What a program printed, which supervisord's test reads back through its debug log or tail. */
-  readonly output?: { readonly program: string; readonly text: string };
+  readonly output?: { readonly program: string; readonly text: string; readonly stream?: 'stdout' | 'stderr' };
 }
 
 // The expectations are those of supervisor/tests/test_end_to_end.py (tag 4.2.5) for the same fixtures.
@@ -28,11 +28,14 @@ const cases: readonly Case[] = [
   { fixture: 'issue-1170b', log: ['success: echo entered RUNNING state'], output: { program: 'echo', text: 'set from [program] section' } },
   { fixture: 'issue-1224', log: ['cat entered RUNNING state'] },
   // A one-line [eventlistener] that SIGTERMs the supervisor on PROCESS_STATE_FATAL.
+  { fixture: 'issue-1170c', log: ['success: echo entered RUNNING state'], output: { program: 'echo', text: 'set from [eventlistener] section', stream: 'stderr' } },
+  // supervisord's listener.py on TICK_5; the protocol lines are copied into the debug log.
+  { fixture: 'issue-663', log: ['OKREADY', 'BUSY -> ACKNOWLEDGED'] },
   { fixture: 'issue-733', log: ['gave up: nonexistent entered FATAL state', 'received SIGTERM indicating exit request'] },
 ];
 
-async function autoOutput(dir: string, program: string): Promise<string> {
-  const names = (await readdir(dir)).filter((name) => name.startsWith(`${program}-stdout---supervisor-`));
+async function autoOutput(dir: string, program: string, stream: 'stdout' | 'stderr'): Promise<string> {
+  const names = (await readdir(dir)).filter((name) => name.startsWith(`${program}-${stream}---supervisor-`));
   return (await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')))).join('');
 }
 
@@ -43,7 +46,7 @@ describe("supervisord's own end-to-end fixtures, run by taskmaster", { skip: exi
       // Their fixed /tmp paths are moved into a folder of our own, so runs in parallel never meet.
       const text = (await readFile(join(fixtures, `${testCase.fixture}.conf`), 'utf8')).replaceAll('/tmp/', `${dir}/`);
       await writeFile(join(dir, `${testCase.fixture}.conf`), text);
-      for (const helper of ['print_env.py']) await copyFile(join(fixtures, helper), join(dir, helper));
+      for (const helper of ['print_env.py', 'listener.py']) await copyFile(join(fixtures, helper), join(dir, helper));
       const child = spawn(process.execPath, [taskmasterBin, '-c', join(dir, `${testCase.fixture}.conf`)], {
         cwd: dir,
         env: { ...process.env, ...testCase.env, TMPDIR: dir },
@@ -60,8 +63,8 @@ describe("supervisord's own end-to-end fixtures, run by taskmaster", { skip: exi
       for (const line of testCase.log) await waitFor(() => output.includes(line) || child.exitCode !== null, `"${line}"`, 30_000);
       for (const line of testCase.log) assert.ok(output.includes(line), `expected "${line}" in:\n${output}`);
       if (testCase.output) {
-        const { program, text: expected } = testCase.output;
-        await waitFor(async () => (await autoOutput(dir, program)).includes(expected), `${program} to print "${expected}"`, 30_000);
+        const { program, text: expected, stream = 'stdout' } = testCase.output;
+        await waitFor(async () => (await autoOutput(dir, program, stream)).includes(expected), `${program} to print "${expected}"`, 30_000);
       }
       child.kill('SIGTERM');
       assert.equal(await exited, 0, output);
