@@ -11,7 +11,7 @@ import type { ConfigEdit } from './config-writer.js';
 import type { Supervisor } from './supervisor.js';
 
 export function eventLogOptions(config: SupervisorConfig): EventLogOptions {
-  return { path: config.logFile, maxBytes: config.logFileMaxBytes, backups: config.logFileBackups, mode: config.logFileMode, format: config.logFormat, level: config.logLevel };
+  return { path: config.logFile, maxBytes: config.logFileMaxBytes, backups: config.logFileBackups, mode: config.logFileMode, format: config.logFormat, level: config.logLevel, ...(config.supervisord ? { wording: 'supervisord' as const } : {}) };
 }
 
 function summarizeDiff(diff: ConfigDiff): string {

@@ -12,10 +12,13 @@ import { reclaimLeftovers } from '../engine/orphans.js';
 import { leftoverRecordPath, LeftoverRecordWriter } from '../engine/leftover-record.js';
 import { startChildReaper } from '../engine/child-reaper.js';
 import { startHostIntegration } from '../host/host-integration.js';
+import { formatIssue } from '../config/config-error.js';
+import { detectConfigFileFormat } from '../config/ini/detect-config-format.js';
 
 const usage = `Usage: taskmaster -c FILE [options]
        taskmaster export systemd|kubernetes|compose FILE [--out DIR]
        taskmaster install-service [-c FILE] [--out DIR]
+       taskmaster convert FILE.conf
 
 Starts the programs of FILE, keeps them alive as configured, and logs every event.
 
@@ -31,15 +34,34 @@ Options:
   -h, --help           show this help
   -v, --version        show the version
 
+With a supervisord config (-c FILE.conf or .ini), supervisord's options mean what they mean
+to supervisord: -n/--nodaemon, -d/--directory DIR, -u/--user, -m/--umask, -l/--logfile,
+-y/--logfile_maxbytes, -z/--logfile_backups, -e/--loglevel, -j/--pidfile, -i/--identifier,
+-q/--childlogdir, -k/--nocleanup, -a/--minfds, --minprocs, -t/--strip_ansi, -s/--silent;
+without -n (or nodaemon=true) it detaches, as supervisord does.
+
 Signals: SIGHUP reloads the config, SIGTERM or SIGINT stops everything and exits 0.`;
 
 async function main(): Promise<number> {
   const subcommand = process.argv[2];
   // Loaded only when asked: the supervisor's start-up opens as few files as it can (it may start short of descriptors).
   if (subcommand === 'export' || subcommand === 'install-service') return (await import('../export/export-command.js')).runExportCommand(process.argv.slice(2));
+  if (subcommand === 'convert') return (await import('./convert-command.js')).runConvertCommand(process.argv.slice(3));
+  const configArgument = process.argv.slice(2).find((arg, index, args) => /^(-c|--config|--configuration)$/.test(args[index - 1] ?? '') || /^(-c|--config=|--configuration=)./.test(arg));
+  // A supervisord config (by name or by content): the command line then means what supervisord's means.
+  const iniMode = configArgument !== undefined && detectConfigFileFormat(configArgument.replace(/^(-c|--config=|--configuration=)/, '')) === 'ini';
+  // supervisord's options and settings, loaded only for an INI config.
+  const ini = iniMode ? await import('./supervisord-options.js') : undefined;
   let options;
+  let supervisordSection: Record<string, string> | undefined;
+  let silent = false;
   try {
-    options = parseArgs({
+    if (ini) {
+      const parsed = ini.parseSupervisordArgs(process.argv.slice(2));
+      ({ silent } = parsed);
+      supervisordSection = parsed.section;
+      options = { config: parsed.config, logfile: parsed.logfile, socket: parsed.socket, check: parsed.check, 'no-shell': parsed.noShell, subreaper: parsed.subreaper, help: parsed.help, version: parsed.version, daemon: false, pidfile: undefined };
+    } else options = parseArgs({
       options: {
         config: { type: 'string', short: 'c' },
         logfile: { type: 'string', short: 'l' },
@@ -67,7 +89,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const configFile = options.config ?? 'taskmaster.yaml';
-  const overrides = { logFile: options.logfile, socket: options.socket };
+  const overrides = { logFile: options.logfile, socket: options.socket, supervisord: supervisordSection };
   let config;
   try {
     config = await loadConfig(configFile, overrides);
@@ -78,12 +100,21 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  for (const warning of config.supervisord?.warnings ?? []) process.stderr.write(`taskmaster: warning: ${formatIssue(warning)}\n`);
   if (options.check) {
     process.stdout.write(`${configFile}: OK, ${config.programs.size} program${config.programs.size === 1 ? '' : 's'}\n`);
     return 0;
   }
   if (options.daemon) {
     return daemonize(process.argv.slice(2));
+  }
+  // supervisord detaches unless told not to; the background copy is started with --nodaemon.
+  if (ini && config.supervisord && !config.supervisord.nodaemon) return daemonize(ini.daemonChildArgs(process.argv.slice(2)));
+  if (config.supervisord?.directory && process.send !== undefined) process.chdir(config.supervisord.directory);
+  const privilegeError = ini?.applyProcessSettings(config);
+  if (privilegeError) {
+    process.stderr.write(`taskmaster: ${privilegeError}\n`);
+    return 2;
   }
 
   const supervisor = new Supervisor(config, overrides);
@@ -114,11 +145,13 @@ async function main(): Promise<number> {
     supervisor.log.close();
     return 1;
   }
-  if (options.pidfile) {
+  const pidfile = options.pidfile ?? config.supervisord?.pidFile;
+  if (pidfile) {
     try {
-      await server.writePidFile(options.pidfile);
+      ini?.applySocketSettings(config);
+      await server.writePidFile(pidfile);
     } catch (error) {
-      process.stderr.write(`taskmaster: cannot write pidfile: ${(error as Error).message}\n`);
+      process.stderr.write(`taskmaster: cannot set up the socket or write pidfile: ${(error as Error).message}\n`);
       await server.close();
       supervisor.log.close();
       return 1;
@@ -150,8 +183,8 @@ async function main(): Promise<number> {
     process.disconnect();
   }
 
-  const useShell = !options['no-shell'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
-  supervisor.log.mirrorToStderr = !useShell && !daemonized;
+  const useShell = !iniMode && !options['no-shell'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  supervisor.log.mirrorToStderr = !useShell && !daemonized && !silent;
 
   process.on('uncaughtException', (error) => {
     supervisor.log.error(`internal error, supervision goes on: ${error.stack ?? error.message}`);

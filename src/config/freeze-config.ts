@@ -13,5 +13,6 @@ export function deepFreeze<T>(value: T): T {
 export function freezeConfig(config: SupervisorConfig): SupervisorConfig {
   for (const program of config.programs.values()) deepFreeze<ProgramConfig>(program);
   if (config.http) deepFreeze(config.http);
+  if (config.supervisord) deepFreeze(config.supervisord);
   return Object.freeze(config);
 }

@@ -21,7 +21,7 @@ export function loadConfigOffThread(file: string, overrides: ConfigOverrides = {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./config-worker.js', import.meta.url), {
       // With `text`, that text is checked as if it were the file's (a change not written yet).
-      workerData: { file, text, overrides: { logFile: overrides.logFile, socket: overrides.socket } },
+      workerData: { file, text, overrides: { logFile: overrides.logFile, socket: overrides.socket, supervisord: overrides.supervisord } },
       resourceLimits: { maxOldGenerationSizeMb: offThreadLimits.maxHeapMb },
       stdout: false,
       stderr: false,

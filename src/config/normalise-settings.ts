@@ -13,6 +13,8 @@ import { describe, oneOf, parseBoolean, parseSize, parseWholeNumber, readScalar,
 export interface ConfigOverrides {
   readonly logFile?: string | undefined;
   readonly socket?: string | undefined;
+  /** supervisord's command-line options, as values of an INI config's [supervisord] section. */
+  readonly supervisord?: Readonly<Record<string, string>> | undefined;
 }
 
 const topLevelKeys = ['programs', 'logfile', 'logdir', 'socket', 'watch_config', 'logfile_maxbytes', 'logfile_backups', 'logfile_mode', 'log_format', 'log_level', 'http'] as const;

@@ -1,3 +1,4 @@
+import type { ConfigIssue } from './config-error.js';
 import type { EventTypeName } from './event-types.js';
 
 export type AutoRestart = 'always' | 'never' | 'unexpected';
@@ -70,6 +71,30 @@ export interface SupervisorConfig {
   /** The optional TCP listener for the control API. */
   readonly http: HttpListenConfig | null;
   readonly programs: ReadonlyMap<string, ProgramConfig>;
+  /** Set when the file is a supervisord INI config: what it says beyond the YAML keys. */
+  readonly supervisord?: SupervisordConfig;
+}
+
+/** What a supervisord INI config sets that has no YAML key (see src/config/ini/). */
+export interface SupervisordConfig {
+  readonly pidFile: string;
+  readonly identifier: string;
+  readonly nodaemon: boolean;
+  readonly minfds: number;
+  readonly minprocs: number;
+  readonly umask: number;
+  readonly user: string | null;
+  readonly directory: string | null;
+  readonly childLogDir: string;
+  readonly nocleanup: boolean;
+  readonly stripAnsi: boolean;
+  /** `[unix_http_server]`: the socket's mode and owner (`user:group`), and its credentials. */
+  readonly unixServer: { readonly chmod: number; readonly chown: string | null; readonly username: string | null; readonly password: string | null } | null;
+  readonly supervisorctl: { readonly serverUrl: string | null; readonly username: string | null; readonly password: string | null; readonly prompt: string } | null;
+  /** `[group:x]`: supervisord's groups of programs, by program name. */
+  readonly groups: readonly { readonly name: string; readonly programs: readonly string[]; readonly priority: number }[];
+  /** Unknown sections and keys, and what taskmaster does differently: each names file and line. */
+  readonly warnings: readonly ConfigIssue[];
 }
 
 /** A check of a process from outside: a command, an HTTP GET, or a TCP connect. */

@@ -9,7 +9,8 @@ import { programKeys } from './program-keys.js';
 import type { ProgramConfig } from './types.js';
 import { describe, scalarOf, type IssueList } from './yaml-values.js';
 
-const programNamePattern = /^[A-Za-z0-9_.-]+$/;
+// Letters of any script: supervisord runs `[program:test_öäü]` (its issue 664).
+const programNamePattern = /^[\p{L}\p{N}_.-]+$/u;
 const scheduleOnlyKeys = programKeys.filter(refinesSchedule).map((row) => row.key);
 
 function validateSchedule(entry: ProgramEntry, program: ProgramConfig, issues: IssueList): void {

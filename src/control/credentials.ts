@@ -12,6 +12,9 @@ export function credentialsMatch(authorization: string | undefined, username: st
   const givenUser = separator === -1 ? '' : given.slice(0, separator);
   const givenPassword = separator === -1 ? '' : given.slice(separator + 1);
   const userOk = timingSafeEqual(digest(givenUser), digest(username));
-  const passwordOk = timingSafeEqual(digest(givenPassword), digest(password));
+  // supervisord's `{SHA}` form: the hex SHA-1 of the password, not the password itself.
+  const hashed = /^\{SHA\}/.test(password);
+  const givenForm = hashed ? `{SHA}${createHash('sha1').update(givenPassword).digest('hex')}` : givenPassword;
+  const passwordOk = timingSafeEqual(digest(givenForm), digest(hashed ? `{SHA}${password.slice(5).toLowerCase()}` : password));
   return userOk && passwordOk && separator !== -1;
 }

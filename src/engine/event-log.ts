@@ -5,6 +5,7 @@ import { openLogFile } from '../output/open-log-file.js';
 import { rotateFile } from '../output/rotate-file.js';
 import { OutputCopy } from './output-copy.js';
 import type { LogLevel } from './state-machine.js';
+import { supervisordWording } from './supervisord-wording.js';
 
 const levelNames: Record<LogLevel, string> = { debug: 'DEBG', info: 'INFO', warn: 'WARN', error: 'ERRO' };
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -17,6 +18,8 @@ export interface EventLogOptions {
   readonly level: LogLevel;
   /** Permission bits of the file (see openLogFile). */
   readonly mode: number;
+  /** `supervisord` for an INI config: its exact wording and levels (see supervisord-wording.ts). */
+  readonly wording?: 'supervisord';
 }
 
 /** What an event is about, for the JSON format. */
@@ -103,6 +106,7 @@ export class EventLog extends EventEmitter {
   }
 
   write(level: LogLevel, message: string, context: EventContext = {}): void {
+    if (this.options.wording === 'supervisord') ({ level, message } = supervisordWording({ level, message }, context));
     if (!this.enabled(level)) return;
     if (this.pending.length === 0) queueMicrotask(() => this.flush());
     this.pending.push(this.format(new Date(), level, message, context));

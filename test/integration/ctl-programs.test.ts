@@ -83,9 +83,10 @@ describe('programs added and removed at run time', () => {
     // A file named as INI (h12ini reads those as supervisord does): never rewritten, and the error says what to do.
     const dir = await makeTempDir();
     const ini = join(dir, 'services.conf');
-    await writeFile(ini, config);
     const socket = join(dir, 'ini.sock');
-    const child = spawn(process.execPath, [taskmasterBin, '-c', ini, '--no-shell', '-s', socket, '-l', join(dir, 'taskmaster.log')], { stdio: 'ignore' });
+    const iniText = `[supervisord]\nlogfile=${join(dir, 'taskmaster.log')}\nchildlogdir=${dir}\n\n[unix_http_server]\nfile=${socket}\n\n[program:web]\ncommand=sleep 1000\n`;
+    await writeFile(ini, iniText);
+    const child = spawn(process.execPath, [taskmasterBin, '-c', ini, '-n'], { stdio: 'ignore' });
     t.after(async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
@@ -94,7 +95,7 @@ describe('programs added and removed at run time', () => {
     const refused = await ctl(socket, 'add', 'x', '--', 'sleep', '1');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /services\.conf is an INI config, which taskmaster does not rewrite: add or remove the \[program:NAME\] section by hand, then run taskmasterctl update/);
-    assert.equal(await readFile(ini, 'utf8'), config);
+    assert.equal(await readFile(ini, 'utf8'), iniText);
   });
 
   it('what was stopped by hand stays stopped after a restart of Taskmaster, until started by hand', async (t) => {
