@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { answers, isAlive, makeTempDir, run, statusOf, taskmasterBin, waitFor } from '../helpers.js';
@@ -136,6 +137,8 @@ describe('taskmaster on a supervisord INI config', () => {
     t.after(() => run('userdel', [user]));
     const { dir, file, socket, log, pidFile } = await writeConfig();
     const uid = Number((await run('id', ['-u', user])).stdout.trim());
+    // Its leftover record folder, made as that user, goes with the user.
+    t.after(() => rm(join(tmpdir(), `taskmaster-${uid}`), { recursive: true, force: true }));
     for (const path of [dir, join(dir, 'logs'), join(dir, 'conf.d')]) await chown(path, uid, uid);
     const taskmaster = startForeground(t, ['-c', file, '-n', '-u', user], dir);
     await waitFor(() => answers(socket), 'the socket to answer', 30_000);
