@@ -142,6 +142,13 @@ export function planLaunch(request: SpawnRequest): LaunchPlan | SpawnFailure {
   const { program, processName } = request;
   const env = childEnvironment(program, processName, request.port);
   env[supervisorSocketVariable] = request.supervisorSocket;
+  // An event listener finds its supervisor as supervisord's do (childutils.getRPCInterface: memmon, httpok); an INI config sets these itself.
+  if (program.listener !== null) {
+    env['SUPERVISOR_ENABLED'] ??= '1';
+    env['SUPERVISOR_SERVER_URL'] ??= `unix://${request.supervisorSocket}`;
+    env['SUPERVISOR_PROCESS_NAME'] ??= processName;
+    env['SUPERVISOR_GROUP_NAME'] ??= program.name;
+  }
   // Only a `ready: notify` program is told where to notify; others keep what taskmaster itself was given.
   if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = request.notifySocket ?? notifySocketPath(request.supervisorSocket);
   else if (!('NOTIFY_SOCKET' in program.env)) delete env['NOTIFY_SOCKET'];
