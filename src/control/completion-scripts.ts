@@ -27,7 +27,8 @@ const zsh = `#compdef taskmasterctl
 _taskmasterctl() {
   local -a candidates
   candidates=(\${(f)"$(\${words[1]} _complete -- "\${(j: :)words[1,CURRENT]}" 2>/dev/null)"})
-  compadd -Q -a candidates
+  # Inserted quoted (web:\\* is not globbed), listed as typed.
+  compadd -d candidates -a candidates
 }
 compdef _taskmasterctl taskmasterctl
 `;
