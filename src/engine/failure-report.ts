@@ -44,9 +44,9 @@ export interface FailureReport {
  * ended (at most 2 s). Call it from a state change, before an immediate restart begins
  * the next run: what it reports is taken at the call.
  */
-export async function failureReportOf(process: { readonly snapshot: ProcessSnapshot; lastOutputSettled(lines?: number): Promise<LastOutput | null> }, lines = failureLineCount): Promise<FailureReport> {
+export async function failureReportOf(process: { readonly snapshot: ProcessSnapshot; readonly output: { readonly lastRun: { lastSettled(lines: number): Promise<LastOutput> } | null } }, lines = failureLineCount): Promise<FailureReport> {
   const snapshot = process.snapshot;
-  const output = failedByExit(snapshot) ? process.lastOutputSettled(lines) : Promise.resolve(null);
+  const output = failedByExit(snapshot) ? (process.output.lastRun?.lastSettled(lines) ?? Promise.resolve(null)) : Promise.resolve(null);
   return { reason: exitReasonOf(snapshot), output: await output };
 }
 

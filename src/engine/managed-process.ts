@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
-import type { LastOutput, ProcessInfo } from '../contracts/process-info.js';
-import { exitReasonOf, failedByExit, failureLineCount, failureOf, logLastOutput } from './failure-report.js';
+import type { ProcessInfo } from '../contracts/process-info.js';
+import { exitReasonOf, failedByExit, failureOf, logLastOutput } from './failure-report.js';
 import { runResultOf, type ProcessExtensions } from './process-extensions.js';
 import { describeProcess } from './describe-process.js';
 import { ProcessTimers, timerEvents } from './process-timers.js';
@@ -259,19 +259,6 @@ export class ManagedProcess {
       };
       this.watchers.add(watcher);
     });
-  }
-
-  /** What the current or last run wrote last (see LastOutput); null before the first spawn. */
-  lastOutput(lines = failureLineCount): LastOutput | null {
-    return this.output.lastRun?.last(lines) ?? null;
-  }
-
-  /**
-   * The same, once that run's pipes have ended (at most 2 s after its exit), so that its final lines are in.
-   * Call it from onStateChange, before an immediate restart begins the next run.
-   */
-  lastOutputSettled(lines = failureLineCount): Promise<LastOutput | null> {
-    return this.output.lastRun?.lastSettled(lines) ?? Promise.resolve(null);
   }
 
   info(nowMs = Date.now()): ProcessInfo {

@@ -5,7 +5,7 @@ import { exitReasonOf, failureReportOf } from '../../src/engine/failure-report.j
 import { initialSnapshot, type ProcessSnapshot } from '../../src/engine/state-machine.js';
 
 const said: LastOutput = { stream: 'stderr', file: '/var/log/web.stderr.log', lines: ['boom'] };
-const processIn = (snapshot: ProcessSnapshot) => ({ snapshot, lastOutputSettled: async () => said });
+const processIn = (snapshot: ProcessSnapshot) => ({ snapshot, output: { lastRun: { lastSettled: async () => said } } });
 const base = initialSnapshot('web');
 
 describe('the reason of a failure', () => {
