@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ctl, fixtures, isAlive, makeTempDir, run, RunningTaskmaster, statusOf, taskmasterBin, waitFor } from '../helpers.js';
+import { leftoverRecordPath } from '../../src/engine/leftover-record.js';
 
 /** Cleanup for a test that failed half-way: whatever it started and is still alive gets SIGKILL. */
 function killAlive(pids: readonly number[]): void {
@@ -149,6 +150,9 @@ programs:
 `, dir);
     const { pid } = await first.waitForState('parent', 'RUNNING');
     const grandchild = Number(await waitFor(async () => (await readFile(join(dir, 'grandchild.pid'), 'utf8').catch(() => '')).trim(), 'grandchild pid'));
+    // The record is written off the restart path, soon after the spawn: a crash before that leaves nothing to find.
+    const record = leftoverRecordPath(first.configFile)!;
+    await waitFor(async () => (await readFile(record, 'utf8').catch(() => '')).includes(`"pid":${pid}`), 'the record to hold the parent');
     first.child.kill('SIGKILL');
     await first.waitForExit();
     assert.ok(isAlive(pid!) && isAlive(grandchild), 'the orphans outlived the crash');
@@ -157,7 +161,9 @@ programs:
   parent: { cmd: "sleep 100", autostart: false }
 `, dir);
     try {
-      await waitFor(() => !isAlive(pid!) && !isAlive(grandchild), 'the orphans to be killed');
+      await waitFor(() => !isAlive(pid!) && !isAlive(grandchild), 'the orphans to be killed').catch(async (error: Error) => {
+        throw new Error(`${error.message}; the second supervisor's log:\n${await second.log()}`);
+      });
       assert.match(await second.log(), /WARN taskmaster pid \d+ died without stopping its programs: stopping 2 processes it left before starting anything/);
     } finally {
       await second.stop();
