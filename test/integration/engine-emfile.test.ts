@@ -34,7 +34,10 @@ it('respawns a process once descriptors free up after the supervisor ran out of 
   const log = (): Promise<string> => readFile(logFile, 'utf8').catch(() => '');
   try {
     const supervisorPid = supervisor.pid!;
-    await waitFor(async () => /spawnerr: .*EMFILE/.test(await log()), 'a hog spawn failing on EMFILE');
+    await waitFor(async () => /spawnerr: .*EMFILE/.test(await log()), 'a hog spawn failing on EMFILE').catch(async (error: Error) => {
+      // Start-up itself is near the limit (Node opens a module graph's files at once): say which way it failed.
+      throw new Error(`${error.message}; supervisor ${isAlive(supervisorPid) ? 'alive' : 'dead'}; stderr:\n${stderr}\nlog:\n${(await log()).slice(-2000)}`);
+    });
     await waitFor(() => readdirSync(`/proc/${supervisorPid}/fd`).length >= descriptorLimit - 4, 'the supervisor out of descriptors');
     const victim = Number(/spawned: 'victim' with pid (\d+)/.exec(await log())?.[1]);
     assert.ok(victim > 0, 'victim was spawned before the hogs');
