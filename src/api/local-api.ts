@@ -125,15 +125,15 @@ export class LocalApi implements SupervisorApi {
   }
 
   stageConfig(): Promise<ReloadResult> {
-    return this.supervisor.stageConfig();
+    return this.supervisor.reloader.stage();
   }
 
   activateProgram(name: string): Promise<void> {
-    return this.supervisor.activateProgram(name);
+    return this.supervisor.reloader.activateProgram(name);
   }
 
   deactivateProgram(name: string): Promise<void> {
-    return this.supervisor.deactivateProgram(name);
+    return this.supervisor.reloader.deactivateProgram(name);
   }
 
   async sendRemoteCommEvent(eventType: string, data: string): Promise<void> {

@@ -9,7 +9,7 @@ const settledAfterStart: readonly ProcessState[] = ['RUNNING', 'FATAL', 'STOPPED
 /** `add`: writes the program to the config file, applies the file, and waits for its processes to start or fail. */
 export async function addProgram(supervisor: Supervisor, spec: ProgramEntrySpec): Promise<ProgramChangeResult> {
   if (supervisor.table.get(spec.name)) throw new TaskmasterError('E_BAD_REQUEST', `${spec.name} is already a program: remove it first, or edit ${supervisor.config.file} and reload`);
-  const reload = await supervisor.editConfig((text, file) => addProgramToText(text, file, spec));
+  const reload = await supervisor.reloader.applyEdit((text, file) => addProgramToText(text, file, spec));
   const processes = supervisor.table.processesOf(spec.name);
   const results = await Promise.all(
     processes.map(async (process): Promise<ActionResult> => {
@@ -27,7 +27,7 @@ export async function removeProgram(supervisor: Supervisor, name: string): Promi
   const entry = supervisor.table.get(name);
   if (!entry) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name} (taskmasterctl avail lists them)`);
   const processes = [...entry.processes];
-  const reload = await supervisor.editConfig((text, file) => removeProgramFromText(text, file, name));
+  const reload = await supervisor.reloader.applyEdit((text, file) => removeProgramFromText(text, file, name));
   supervisor.stoppedByHand.clear(processes.map((process) => process.fullName));
   const results = processes.map((process): ActionResult => ({ name: process.fullName, ok: true, state: process.state, message: 'removed' }));
   return { name, change: 'removed', file: supervisor.config.file, reload, results };

@@ -26,7 +26,6 @@ import { reclaimPidFiles } from '../features/pid-file.js';
 import { serviceUrlOf } from '../features/service-url.js';
 import { VERSION } from '../version.js';
 import { programSummary } from './program-summary.js';
-import type { ConfigEdit } from './config-writer.js';
 import { eventLogOptions, Reloader } from './reloader.js';
 import { StoppedByHand } from './stopped-by-hand.js';
 import { SupervisorResources } from './supervisor-resources.js';
@@ -68,7 +67,8 @@ export class Supervisor extends EventEmitter {
     historyOf: (process) => this.processFeatures.historyOf(process),
     status: () => this.status(),
   });
-  private readonly reloader: Reloader;
+  /** Reads the config and applies it: reload, supervisorctl's reread/update steps (stage, activate, deactivate), add/remove edits. */
+  readonly reloader: Reloader;
 
   constructor(config: SupervisorConfig, overrides: ConfigOverrides = {}) {
     super();
@@ -274,19 +274,6 @@ export class Supervisor extends EventEmitter {
     return [...inUse, ...this.reloader.stagedOnly().map((program) => programSummary(program, [], false))];
   }
 
-  /** supervisorctl reread and update: read the file, then add and remove programs one by one. */
-  stageConfig(): Promise<ReloadResult> {
-    return this.reloader.stage();
-  }
-
-  activateProgram(name: string): Promise<void> {
-    return this.reloader.activateProgram(name);
-  }
-
-  deactivateProgram(name: string): Promise<void> {
-    return this.reloader.deactivateProgram(name);
-  }
-
   /** Reopens the event log and every output file by name, for logrotate (SIGUSR2). */
   reopenLogs(): void {
     this.log.reopen();
@@ -300,11 +287,6 @@ export class Supervisor extends EventEmitter {
   /** Re-reads the config and applies the difference; a config with any error changes nothing. */
   reload(): Promise<ReloadResult> {
     return this.reloader.reload();
-  }
-
-  /** Writes a change to the config file and applies the file (add, remove); in turn with reloads. */
-  editConfig(edit: ConfigEdit): Promise<ReloadResult> {
-    return this.reloader.applyEdit(edit);
   }
 
   /** Stops the monitors and frees the ports of processes that go away. */
