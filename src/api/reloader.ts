@@ -140,6 +140,8 @@ export class Reloader {
       if (entries.length === 0) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name}`, { names: [name] });
       const running = entries.flatMap((entry) => entry.processes).filter((process) => !['STOPPED', 'EXITED', 'FATAL'].includes(process.state));
       if (running.length > 0) throw new TaskmasterError('E_STILL_RUNNING', `${name} still has processes running: ${running.map((process) => process.fullName).join(', ')}`);
+      // The config read last keeps them, as supervisord's does: add brings them back without a reread.
+      this.staged ??= this.config;
       for (const entry of entries) {
         this.supervisor.releaseProcesses(entry.processes);
         this.supervisor.table.delete(entry);

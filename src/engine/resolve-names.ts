@@ -21,17 +21,14 @@ function processesNamed(name: string, entries: readonly Entry[]): readonly Manag
   if (members.length > 0) return members.flatMap((entry) => entry.processes);
   const program = entries.find((entry) => entry.config.name === name);
   if (program) return program.processes;
-  const matches = entries.flatMap((entry) => entry.processes).filter((process) => process.processName === name);
-  if (matches.length > 1) {
-    throw new TaskmasterError('E_NO_SUCH_PROCESS', `${name} is ambiguous: ${matches.map((process) => process.fullName).join(', ')}`, { names: [name] });
-  }
-  return matches;
+  // Unique: a process name shared by two groups is a program's name (web_00 of web), found above.
+  return entries.flatMap((entry) => entry.processes).filter((process) => process.processName === name);
 }
 
 /**
  * Turns user names into processes: `all`; a group (`web`, `web:*`), which holds every program
- * whose `group` it is; a program by its name; a process (`web:web_03`, or `web_03` alone when
- * no other group has one so named). Unknown names fail the whole request.
+ * whose `group` it is; a program by its name; a process (`web:web_03`, or `web_03` alone).
+ * Unknown names fail the whole request.
  */
 export function resolveNames(names: readonly string[], entries: readonly Entry[]): ManagedProcess[] {
   const found = new Set<ManagedProcess>();
