@@ -7,15 +7,17 @@ import type { IssueList } from './yaml-values.js';
  * elsewhere (`x` would name two things), and no two processes may share a full name.
  */
 export function checkGroups(entries: readonly ProgramEntry[], issues: IssueList): void {
-  const byName = new Map(entries.flatMap((entry) => (entry.program ? [[entry.name, entry.program] as const] : [])));
+  const byName = new Map(entries.flatMap((entry) => (entry.program ? [[entry.name, entry] as const] : [])));
   const owner = new Map<string, string>();
   for (const entry of entries) {
     const program = entry.program;
     if (!program) continue;
     const groupField = entry.fields.get('group');
     const namesake = byName.get(program.group);
-    if (groupField && program.group !== entry.name && namesake && namesake.group !== program.group) {
-      issues.add(groupField.node, groupField.keyPath, `group ${program.group} has the name of program ${program.group}, which is in group ${namesake.group}: "${program.group}" would name both`);
+    // A program joins the group of its own name only by saying so: by default it is a program of its own.
+    if (groupField && program.group !== entry.name && namesake?.program && (namesake.program.group !== program.group || !namesake.fields.has('group'))) {
+      const where = namesake.program.group === program.group ? 'which is not in it (give it `group: ' + program.group + '` to put it there)' : `which is in group ${namesake.program.group}`;
+      issues.add(groupField.node, groupField.keyPath, `group ${program.group} has the name of program ${program.group}, ${where}: "${program.group}" would name both`);
     }
     for (const fullName of fullNamesOf(program)) {
       const earlier = owner.get(fullName);

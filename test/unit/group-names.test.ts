@@ -74,12 +74,15 @@ describe('groups of several programs', () => {
     assert.deepEqual(problems('programs:\n  a: { cmd: x, group: b }\n  b: { cmd: x, group: c }\n'), [
       'taskmaster.yaml:2:23: programs.a.group: group b has the name of program b, which is in group c: "b" would name both',
     ]);
-    assert.deepEqual(problems('programs:\n  w: { cmd: x, numprocs: 2 }\n  w_01:\n    cmd: x\n    group: w\n'), [
+    assert.deepEqual(problems('programs:\n  w: { cmd: x, numprocs: 2, group: w }\n  w_01:\n    cmd: x\n    group: w\n'), [
       'taskmaster.yaml:5:12: programs.w_01.group: process w:w_01 is also a process of program w: two processes cannot share a name',
     ]);
     assert.deepEqual(problems('programs:\n  a: { cmd: x, group: "no spaces" }\n'), ['taskmaster.yaml:2:23: programs.a.group: expected a group name (letters, digits, _, . and -), got "no spaces"']);
-    // A program may join the group that bears its own name.
-    assert.deepEqual(namesOf(parse('programs:\n  x: { cmd: x }\n  y: { cmd: x, group: x }\n'), 'x'), ['x', 'x:y']);
+    assert.deepEqual(problems('programs:\n  x: { cmd: x }\n  y: { cmd: x, group: x }\n'), [
+      'taskmaster.yaml:3:23: programs.y.group: group x has the name of program x, which is not in it (give it `group: x` to put it there): "x" would name both',
+    ]);
+    // A program may join the group that bears its own name, by saying so.
+    assert.deepEqual(namesOf(parse('programs:\n  x: { cmd: x, group: x }\n  y: { cmd: x, group: x }\n'), 'x'), ['x', 'x:y']);
   });
 
   it('diffs by group for supervisorctl update: a member that comes, goes or respawns changes its group', () => {
@@ -113,7 +116,7 @@ describe('XML-RPC names of grouped processes', () => {
 });
 
 describe('[group:x] and free-form process names in a supervisord config', () => {
-  it('puts a group\'s programs and a section\'s processes in their group, with the group\'s priority as default; convert prints the key', async () => {
+  it('puts a group\'s programs and a section\'s processes in their group, with the group\'s priority as default; convert prints the key; a group named like a program outside it is an error', async () => {
     const dir = await makeTempDir('tm-groups-');
     try {
       const file = join(dir, 'supervisord.conf');
@@ -143,6 +146,12 @@ process_name=only
       const { yaml } = await iniToYaml(file);
       assert.match(yaml, /^ {2}a:\n(?: {4}.*\n)*? {4}group: api$/m);
       assert.match(yaml, /^ {2}pool-1:\n(?: {4}.*\n)*? {4}group: pool$/m);
+      await writeFile(file, '[supervisord]\nlogfile=%(here)s/s.log\n[group:web]\nprograms=a\n[program:a]\ncommand=/bin/cat\n[program:web]\ncommand=/bin/cat\n');
+      await assert.rejects(loadConfig(file), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues.map(formatIssue), [`${file}:4:10: programs.a.group: group web has the name of program web, which is not in it (give it \`group: web\` to put it there): "web" would name both`]);
+        return true;
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -232,7 +232,7 @@ export function programsOfSection(reader: SectionReader, programName: string, gr
   }
   // Its processes are `group:name`: the YAML program takes the process's name and the group its own key.
   const grouped = (name: string, entries: Entry[]): MadeProgram => {
-    if (groupName !== name) entries.push(['group', context.make.scalar(groupName, group?.at ?? reader.offset)]);
+    if (groupName !== name || group) entries.push(['group', context.make.scalar(groupName, group?.at ?? reader.offset)]);
     return { name, at: reader.offset, node: context.make.map(entries, reader.offset) };
   };
   const taskmasterNames = made.every((entry, index) => entry.name === `${programName}_${String(index).padStart(2, '0')}`);
