@@ -42,3 +42,28 @@ export async function startChildHolder(count: number, argv: readonly string[], c
   cleanup.rememberTree(holder.pid);
   return holder;
 }
+
+export interface TickSpawner extends FloorProcess {
+  /** Starts the lateness window afresh. */
+  reset(): void;
+  /** Stops the spawner and returns every spawn's lateness after its tick since the last reset, in ms. */
+  finish(): Promise<number[]>;
+}
+
+/** Node spawning `jobs` piped children of `argv` at each whole second: the floor of the schedule workload. */
+export function startTickSpawner(jobs: number, argv: readonly string[], cleanup: Cleanup): TickSpawner {
+  const child = spawn(process.execPath, [join(floorDir, 'tick-spawner.js'), String(jobs), ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const spawner = track(child, 'floor tick spawner', cleanup);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const ended = new Promise<void>((resolve) => child.stdout!.once('end', () => resolve()));
+  return {
+    ...spawner,
+    reset: () => child.kill('SIGUSR2'),
+    finish: async () => {
+      await spawner.close();
+      await withTimeout(ended, 10_000, 'the tick spawner’s figures');
+      return JSON.parse(output) as number[];
+    },
+  };
+}
