@@ -44,10 +44,8 @@ export async function startChildHolder(count: number, argv: readonly string[], c
 }
 
 export interface TickSpawner extends FloorProcess {
-  /** Starts the lateness window afresh. */
-  reset(): void;
-  /** Stops the spawner and returns every spawn's lateness after its tick since the last reset, in ms. */
-  finish(): Promise<number[]>;
+  /** Stops the spawner and returns every spawn as its tick (ms since the epoch) and its lateness after it (ms). */
+  finish(): Promise<{ tickAtMs: number; latenessMs: number }[]>;
 }
 
 /** Node spawning `jobs` piped children of `argv` at each whole second: the floor of the schedule workload. */
@@ -59,11 +57,11 @@ export function startTickSpawner(jobs: number, argv: readonly string[], cleanup:
   const ended = new Promise<void>((resolve) => child.stdout!.once('end', () => resolve()));
   return {
     ...spawner,
-    reset: () => child.kill('SIGUSR2'),
     finish: async () => {
       await spawner.close();
       await withTimeout(ended, 10_000, 'the tick spawner’s figures');
-      return JSON.parse(output) as number[];
+      const pairs = JSON.parse(output) as number[];
+      return Array.from({ length: pairs.length / 2 }, (_, index) => ({ tickAtMs: pairs[2 * index]!, latenessMs: pairs[2 * index + 1]! }));
     },
   };
 }
