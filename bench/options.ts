@@ -35,7 +35,7 @@ export interface BenchOptions {
 const sizesByMode: Record<BenchOptions['mode'], Sizes> = {
   full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5, floodKills: 100, floodToolBudgetMs: 30_000, scheduleJobs: 1000, scheduleWindowMs: 15_000 },
   quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2, floodKills: 20, floodToolBudgetMs: 8000, scheduleJobs: 1000, scheduleWindowMs: 4000 },
-  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2, floodKills: 5, floodToolBudgetMs: 4000, scheduleJobs: 50, scheduleWindowMs: 2000 },
+  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2, floodKills: 3, floodToolBudgetMs: 2000, scheduleJobs: 20, scheduleWindowMs: 2000 },
 };
 
 export const usage = `Usage: node dist/bench/run.js [--quick] [--smoke] [--only TOOL[,TOOL]] [--workload NAME[,NAME]] [--out DIR]

@@ -14,8 +14,8 @@ const floodChildren = 10;
 const floodLine = 'a line of output much like a busy service would log';
 const restartTimeoutMs = 10_000;
 const settleMs = 10;
-/** Lets the flood reach full speed (and the first rotation happen) before the first kill. */
-const warmUpMs = 1000;
+/** Lets the flood reach full speed (and the first rotation happen) before the first kill; shorter in a smoke run. */
+const warmUpMs = (sizes: { floodToolBudgetMs: number }): number => Math.min(1000, sizes.floodToolBudgetMs / 4);
 
 type Lane = { readonly tag: string; readonly samples: number[] };
 
@@ -72,7 +72,7 @@ export async function measureRestartUnderFlood(context: BenchContext): Promise<v
         session = await tool.launch([...flood, { name: 'victim0', argv: announcements.childArgv(lane.tag), stdoutFile: null, autostart: true }], 'flood');
         floor = startRespawnLoop(announcements.childArgv(floorLane.tag), cleanup);
         await withTimeout(Promise.all([announcements.next(lane.tag, -1), announcements.next(floorLane.tag, -1)]), 15_000, `the first ${tool.name} and floor children`);
-        await sleepMs(warmUpMs);
+        await sleepMs(warmUpMs(sizes));
         const cpuBefore = readCpuSeconds(session.supervisorPid);
         const startedAt = performance.now();
         // supervisord may restart on its one-second tick: its kills stop at the time budget, with fewer samples.

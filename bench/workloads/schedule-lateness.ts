@@ -10,8 +10,8 @@ import { closeEach, describeError, type BenchContext } from './context.js';
 
 const everySecond = '* * * * * *';
 const jobArgv = ['/bin/true'];
-/** Lets the first ticks (and the JIT) pass before the window opens. */
-const warmUpMs = 2000;
+/** Lets the first ticks (and the JIT) pass before the window opens; shorter in a smoke run. */
+const warmUpMs = (windowMs: number): number => Math.min(2000, windowMs / 2);
 const spawnedLine = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3}) \S+ spawned: '/;
 
 /** Spawn times (ms since the epoch) from Taskmaster's event log, whose text lines carry local time to the millisecond. */
@@ -54,7 +54,7 @@ async function measureTaskmaster(context: BenchContext, jobs: number): Promise<W
     const logFile = join(dirname(session.socketPath), 'taskmaster.log');
     context.progress('schedules: taskmaster is up, waiting for the first run');
     await waitUntil(async () => spawnTimes(await readFile(logFile, 'utf8')).length > 0, 'the first scheduled run', 15_000, 100);
-    await sleepMs(warmUpMs);
+    await sleepMs(warmUpMs(context.sizes.scheduleWindowMs));
     const { fromMs, toMs, cpuPercent, rssBytes } = await overWindow(session.supervisorPid, context.sizes.scheduleWindowMs);
     // The log has no tick, only the spawn: its lateness is read as its distance past the last whole second,
     // right below a second; runs later than that show as missing runs per tick.
@@ -73,7 +73,7 @@ async function measureTaskmaster(context: BenchContext, jobs: number): Promise<W
 async function measureFloor(context: BenchContext, jobs: number): Promise<Window> {
   const spawner = startTickSpawner(jobs, jobArgv, context.cleanup);
   try {
-    await sleepMs(warmUpMs);
+    await sleepMs(warmUpMs(context.sizes.scheduleWindowMs));
     const { fromMs, toMs, cpuPercent, rssBytes } = await overWindow(spawner.pid, context.sizes.scheduleWindowMs);
     const inWindow = (await spawner.finish()).filter((spawn) => spawn.tickAtMs + spawn.latenessMs >= fromMs && spawn.tickAtMs + spawn.latenessMs < toMs);
     return { latenessMs: inWindow.map((spawn) => spawn.latenessMs), cpuPercent, rssBytes, seconds: (toMs - fromMs) / 1000 };
