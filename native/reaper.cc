@@ -1,4 +1,4 @@
-// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, AF_UNIX datagrams (sd_notify both ways), and listening sockets libuv never accepts on (socket activation).
+// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, AF_UNIX datagrams (sd_notify both ways), listening sockets libuv never accepts on (socket activation), and a plain pipe for a child's stdin.
 #include <node_api.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -304,6 +304,19 @@ napi_value ListenUnix(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// makePipe(): [readFd, writeFd] of pipe2(O_CLOEXEC); a child's stdin that is a pipe, not the socketpair Node makes (bash sources ~/.bashrc on a socket).
+napi_value MakePipe(napi_env env, napi_callback_info) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ThrowErrno(env, "pipe2");
+  napi_value result, readEnd, writeEnd;
+  napi_create_array_with_length(env, 2, &result);
+  napi_create_int32(env, fds[0], &readEnd);
+  napi_create_int32(env, fds[1], &writeEnd);
+  napi_set_element(env, result, 0, readEnd);
+  napi_set_element(env, result, 1, writeEnd);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"setChildSubreaper", nullptr, SetChildSubreaper, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -314,6 +327,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"closeFd", nullptr, CloseFd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"listenTcp", nullptr, ListenTcp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"listenUnix", nullptr, ListenUnix, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"makePipe", nullptr, MakePipe, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

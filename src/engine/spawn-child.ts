@@ -3,6 +3,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { ProgramConfig } from '../config/types.js';
 import { execAs, type ExecAs } from './privilege-drop.js';
+import { attachStdinPipe, closeStdinPipe, openStdinPipe } from './stdin-pipe.js';
 import { lookupUser, type UserEntry } from './user-lookup.js';
 
 export interface SpawnRequest {
@@ -213,7 +214,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   if ('ok' in plan) return plan;
   // Always pipes, even for a discarded stream: its last lines say why a run failed.
   // A socket's fd is CLOEXEC here; passed in stdio, the child gets it dup'ed to 3, 4, ... without that flag.
-  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', ...request.sockets.map((socket) => socket.fd)];
+  // stdin a pipe, not Node's socketpair: bash on a socket sources ~/.bashrc even for `bash -c`.
+  const stdinPipe = openStdinPipe();
+  const stdio: StdioOptions = [stdinPipe?.readFd ?? 'pipe', 'pipe', 'pipe', ...request.sockets.map((socket) => socket.fd)];
   try {
     const child = withUmask(plan.umask, () =>
       spawn(plan.file, plan.args, {
@@ -227,8 +230,10 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
         ...(plan.gid === undefined ? {} : { gid: plan.gid }),
       }),
     );
+    if (stdinPipe) attachStdinPipe(child, stdinPipe);
     return { ok: true, child, warning: plan.warning };
   } catch (error) {
+    if (stdinPipe) closeStdinPipe(stdinPipe);
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, transient: isResourceShortage(code), reason: `couldn't exec ${plan.file}: ${code ?? (error as Error).message}` };
   }
