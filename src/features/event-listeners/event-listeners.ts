@@ -14,10 +14,10 @@ import { TickClock } from './tick-clock.js';
 export interface EventListenersHost {
   readonly log: EventLog;
   processesOf(programName: string): readonly ManagedProcess[];
+  /** The `server:` of every event header: supervisord's `identifier` (default `supervisor`). */
+  identifier(): string;
 }
 
-/** supervisord's default `identifier`, the `server:` of every event header. */
-const defaultServerName = 'supervisor';
 const endedStates: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL', 'BACKOFF'];
 const logDecoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -34,7 +34,6 @@ export class EventListeners {
   private readonly outputWatched = new WeakSet<ManagedProcess>();
   private readonly clock = new TickClock((type, when) => this.publish(type, () => tickPayload(when)));
   private serial = -1;
-  serverName = defaultServerName;
 
   constructor(private readonly host: EventListenersHost) {}
 
@@ -49,7 +48,7 @@ export class EventListeners {
     for (const [name, config] of listeners) {
       const pool = this.pools.get(name);
       if (pool) pool.config = config;
-      else this.pools.set(name, new ListenerPool(name, config, (level, message) => this.write(level, message), (event, poolName) => eventEnvelope(event, this.serverName, poolName)));
+      else this.pools.set(name, new ListenerPool(name, config, (level, message) => this.write(level, message), (event, poolName) => eventEnvelope(event, this.host.identifier(), poolName)));
     }
     const wantsTicks = [...this.pools.values()].some((pool) => pool.wants('TICK_5') || pool.wants('TICK_60') || pool.wants('TICK_3600'));
     if (wantsTicks) this.clock.start();

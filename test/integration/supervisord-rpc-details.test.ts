@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { answers, fixtures, makeTempDir, run, taskmasterBin, waitFor } from '../helpers.js';
+
+const python = '/usr/bin/python3';
+
+interface Delivery {
+  readonly headers: Record<string, string>;
+  readonly payload: string;
+}
+
+/** A supervisord config in a fresh folder with one program and a childutils listener that records what it hears. */
+async function startIni(t: TestContext, programs: string, args: readonly string[] = [], settings = '') {
+  const dir = await makeTempDir('tm-rpc-details-');
+  const file = join(dir, 'supervisord.conf');
+  const record = join(dir, 'heard.jsonl');
+  await writeFile(file, `[unix_http_server]
+file=%(here)s/supervisor.sock
+
+[supervisord]
+logfile=%(here)s/supervisord.log
+pidfile=%(here)s/supervisord.pid
+childlogdir=%(here)s
+${settings}
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+${programs}
+[eventlistener:hear]
+command=${python} ${fixtures}/childutils-listener.py ${record}
+events=PROCESS_STATE_RUNNING,PROCESS_COMMUNICATION
+`);
+  const child = spawn(process.execPath, [taskmasterBin, '-c', file, '-n', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  });
+  const socket = join(dir, 'supervisor.sock');
+  await waitFor(async () => (await answers(socket)) || child.exitCode !== null, 'the socket to answer', 30_000);
+  if (child.exitCode !== null) throw new Error(`taskmaster exited at start: ${stderr}`);
+  const heard = async (): Promise<Delivery[]> =>
+    (await readFile(record, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Delivery);
+  const hearing = (what: string, test: (deliveries: Delivery[]) => boolean): Promise<Delivery[]> =>
+    waitFor(async () => {
+      const deliveries = await heard();
+      return test(deliveries) ? deliveries : undefined;
+    }, what, 30_000);
+  return { dir, socket, log: join(dir, 'supervisord.log'), hearing };
+}
+
+/** Runs Python with supervisor's own transport on the socket and returns what the script printed as JSON. */
+async function rpc<T>(socket: string, body: string): Promise<T> {
+  const script = `import json, sys, xmlrpc.client as x
+from supervisor.xmlrpc import SupervisorTransport
+proxy = x.ServerProxy('http://127.0.0.1', transport=SupervisorTransport(None, None, 'unix://${socket}'))
+def fault(call):
+    try:
+        return ['ok', call()]
+    except x.Fault as error:
+        return [error.faultCode, error.faultString]
+${body}
+`;
+  const result = await run(python, ['-c', script], { timeoutMs: 60_000 });
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as T;
+}
+
+describe('supervisord details over XML-RPC and to event listeners', () => {
+  it('says the -i identifier in getIdentification and in the server: of every event header', async (t) => {
+    const tm = await startIni(t, '[program:web]\ncommand=/bin/sleep 300\nstartsecs=0\n', ['-i', 'box-7']);
+    const deliveries = await tm.hearing('the listener to hear web RUNNING', (all) => all.some((one) => one.payload.includes('processname:web')));
+    assert.deepEqual([...new Set(deliveries.map((one) => one.headers['server']))], ['box-7']);
+    assert.equal(await rpc<string>(tm.socket, 'print(json.dumps(proxy.supervisor.getIdentification()))'), 'box-7');
+  });
+
+  it('says identifier= of [supervisord], and `supervisor` without it', async (t) => {
+    const tm = await startIni(t, '[program:web]\ncommand=/bin/sleep 300\nstartsecs=0\n', [], 'identifier=from-file');
+    await tm.hearing('the listener to hear web RUNNING', (all) => all.some((one) => one.payload.includes('processname:web') && one.headers['server'] === 'from-file'));
+    const plain = await startIni(t, '[program:web]\ncommand=/bin/sleep 300\nstartsecs=0\n');
+    const deliveries = await plain.hearing('the listener to hear web RUNNING', (all) => all.some((one) => one.payload.includes('processname:web')));
+    assert.equal(deliveries[0]!.headers['server'], 'supervisor');
+    assert.equal(await rpc<string>(plain.socket, 'print(json.dumps(proxy.supervisor.getIdentification()))'), 'supervisor');
+  });
+
+  it('serves every method of supervisor 4.2.5\'s rpcinterface, and clearLog removes the main log and reopens it', async (t) => {
+    const tm = await startIni(t, '[program:web]\ncommand=/bin/sleep 300\nstartsecs=0\n');
+    await tm.hearing('the listener to hear web RUNNING', (all) => all.some((one) => one.payload.includes('processname:web')));
+    const answersOf = await rpc<{ missing: string[]; before: string; cleared: unknown; after: string; main: string }>(
+      tm.socket,
+      `from supervisor.rpcinterface import SupervisorNamespaceRPCInterface as I
+listed = set(proxy.system.listMethods())
+theirs = ['supervisor.' + name for name in dir(I) if not name.startswith('_') and callable(getattr(I, name))]
+before = proxy.supervisor.readLog(0, 0)
+cleared = proxy.supervisor.clearLog()
+print(json.dumps({'missing': sorted(set(theirs) - listed), 'before': before, 'cleared': cleared, 'after': proxy.supervisor.readLog(0, 0), 'main': proxy.supervisor.readMainLog(0, 0)}))`,
+    );
+    assert.deepEqual(answersOf.missing, []);
+    assert.match(answersOf.before, /success: web entered RUNNING state/);
+    assert.equal(answersOf.cleared, true);
+    assert.doesNotMatch(answersOf.after, /entered RUNNING state/);
+    assert.match(answersOf.after, /^\S+ \S+ INFO reopening log file\n/);
+    assert.match(answersOf.main, /reopening log file/);
+    const onDisk = await readFile(tm.log, 'utf8');
+    assert.doesNotMatch(onDisk, /spawned: 'web'/);
+    await rm(tm.log);
+    const gone = await rpc<unknown[]>(tm.socket, 'print(json.dumps(fault(lambda: proxy.supervisor.clearLog())))');
+    assert.deepEqual(gone, [20, 'NO_FILE']);
+  });
+});
