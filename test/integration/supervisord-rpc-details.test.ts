@@ -117,4 +117,29 @@ print(json.dumps({'missing': sorted(set(theirs) - listed), 'before': before, 'cl
     const gone = await rpc<unknown[]>(tm.socket, 'print(json.dumps(fault(lambda: proxy.supervisor.clearLog())))');
     assert.deepEqual(gone, [20, 'NO_FILE']);
   });
+
+  it('captures text between XSUPERVISOR markers, split across reads, as PROCESS_COMMUNICATION events kept out of the log', async (t) => {
+    const tm = await startIni(t, `[program:talker]
+command=${python} ${fixtures}/comm-talker.py
+startsecs=0
+stdout_logfile=%(here)s/talker.out
+stderr_logfile=%(here)s/talker.err
+stdout_capture_maxbytes=1KB
+stderr_capture_maxbytes=10
+`);
+    const deliveries = await tm.hearing('the listener to hear both comm events', (all) => all.filter((one) => one.headers['eventname']?.startsWith('PROCESS_COMMUNICATION_')).length >= 2);
+    const comm = deliveries.filter((one) => one.headers['eventname']?.startsWith('PROCESS_COMMUNICATION_'));
+    const pid = /pid:(\d+)/.exec(deliveries.find((one) => one.payload.includes('processname:talker'))!.payload)![1];
+    assert.deepEqual(comm.map((one) => [one.headers['eventname'], one.payload]), [
+      ['PROCESS_COMMUNICATION_STDOUT', `processname:talker groupname:talker pid:${pid}\nhello world`],
+      // Over stderr_capture_maxbytes, the capture keeps its last 10 bytes.
+      ['PROCESS_COMMUNICATION_STDERR', `processname:talker groupname:talker pid:${pid}\n0123456789`],
+    ]);
+    const logged = await waitFor(async () => {
+      const text = await readFile(join(tm.dir, 'talker.out'), 'utf8').catch(() => '');
+      return text.includes('done\n') ? text : undefined;
+    }, 'the stdout file to have all its lines', 30_000);
+    assert.equal(logged, 'before\nafter\ndone\n');
+    assert.equal(await readFile(join(tm.dir, 'talker.err'), 'utf8'), 'e1\ne2\n');
+  });
 });

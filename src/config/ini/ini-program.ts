@@ -131,7 +131,7 @@ function outputEntries(reader: SectionReader, names: Expansions, processName: st
   const backups = reader.typed(`${stream}_logfile_backups`, names, wholeNumber);
   if (backups) entries.push([`${stream}_backups`, make.scalar(backups.value, backups.at)]);
   const capture = reader.typed(`${stream}_capture_maxbytes`, names, iniByteSize);
-  if (capture && capture.value > 0) reader.warn(capture.at, `${stream}_capture_maxbytes`, 'capture mode (PROCESS_COMMUNICATION events) is not supported; ignored');
+  if (capture) entries.push([`${stream}_capture_maxbytes`, make.scalar(capture.value, capture.at)]);
   const events = reader.typed(`${stream}_events_enabled`, names, iniBoolean);
   if (events?.value) {
     // stdout_events / stderr_events come with event listener support (issue 12, event listeners).

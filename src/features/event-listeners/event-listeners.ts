@@ -7,8 +7,9 @@ import type { ManagedProcess } from '../../engine/managed-process.js';
 import type { OutputStream } from '../../engine/process-output.js';
 import type { ProcessState } from '../../engine/state-machine.js';
 import { ListenerChannel } from './listener-channel.js';
-import { eventEnvelope, groupPayload, listenerEvent, processLogPayload, remoteCommunicationPayload, stateChangePayload, tickPayload } from './listener-event.js';
+import { communicationPayload, eventEnvelope, groupPayload, listenerEvent, processLogPayload, remoteCommunicationPayload, stateChangePayload, tickPayload } from './listener-event.js';
 import { ListenerPool, nextSerial } from './listener-pool.js';
+import { sendsOutputEvents } from './sends-output-events.js';
 import { TickClock } from './tick-clock.js';
 
 export interface EventListenersHost {
@@ -53,7 +54,7 @@ export class EventListeners {
     const wantsTicks = [...this.pools.values()].some((pool) => pool.wants('TICK_5') || pool.wants('TICK_60') || pool.wants('TICK_3600'));
     if (wantsTicks) this.clock.start();
     else this.clock.stop();
-    for (const program of programs) if (program.stdoutEvents || program.stderrEvents) for (const process of this.host.processesOf(program.name)) this.watchOutput(process);
+    for (const program of programs) if (sendsOutputEvents(program)) for (const process of this.host.processesOf(program.name)) this.watchOutput(process);
   }
 
   /** Offers an event to every pool that subscribes to its type; the payload is built only if one does. */
@@ -101,7 +102,7 @@ export class EventListeners {
 
   /** Every state change: a listener's channel follows its process, and PROCESS_STATE_* events go out. */
   onStateChange(process: ManagedProcess, previous: ProcessState): void {
-    if (process.program.stdoutEvents || process.program.stderrEvents) this.watchOutput(process);
+    if (sendsOutputEvents(process.program)) this.watchOutput(process);
     if (this.pools.size === 0) return;
     const { state, pid, backoff, exitExpected } = process.snapshot;
     if (pid !== null) this.lastPids.set(process, pid);
@@ -134,6 +135,10 @@ export class EventListeners {
       if (!(stream === 'stdout' ? process.program.stdoutEvents : process.program.stderrEvents)) return;
       const pid = process.snapshot.pid ?? this.lastPids.get(process) ?? 0;
       this.publish(stream === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR', () => processLogPayload(process.processName, process.program.name, pid, stream, logDecoder.decode(chunk)));
+    });
+    process.output.subscribeCommunication((stream: OutputStream, data: Buffer) => {
+      const pid = process.snapshot.pid ?? this.lastPids.get(process) ?? 0;
+      this.publish(stream === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR', () => communicationPayload(process.processName, process.program.name, pid, logDecoder.decode(data)));
     });
   }
 
