@@ -202,9 +202,11 @@ export function programsOfSection(reader: SectionReader, programName: string, gr
   }
   const made: { name: string; entries: Entry[]; fingerprint: string }[] = [];
   for (let processNum = start; processNum < start + Math.max(numprocs, 1); processNum += 1) {
-    reader.quiet = processNum !== start;
     const names = new Map<string, string | number>([...base, ['process_num', processNum], ['numprocs', numprocs]]);
+    // Only for the ENV_ names here: programEntries reads it again and says what is wrong with it.
+    reader.quiet = true;
     const own = reader.typed('environment', names, iniEnvironment);
+    reader.quiet = processNum !== start;
     for (const [key, value] of Object.entries({ ...context.globalEnv, ...own?.value })) names.set(`ENV_${key}`, value);
     const processName = reader.typed('process_name', names, iniName)?.value ?? programName;
     made.push({ name: processName, entries: [], fingerprint: '' });
