@@ -85,6 +85,7 @@ export class Supervisor extends EventEmitter {
       logDir: () => this.config.logDir,
       inheritSink: process.stdout,
       colourFor: (name) => colourFor(name),
+      stripAnsi: () => this.config.supervisord?.stripAnsi === true,
       socketPath: config.socket,
       extensions: this.processFeatures,
       mayRestart: () => !this.shuttingDown,

@@ -6,6 +6,7 @@ import type { OutputFiles } from '../output/output-files.js';
 import { captureCommunication } from '../output/comm-capture.js';
 import { pumpOutput, type Sink } from '../output/output-pump.js';
 import { RingBuffer } from '../output/ring-buffer.js';
+import { stripAnsiEscapes } from '../output/strip-ansi.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { EventLog } from './event-log.js';
 import { RunOutput } from './run-output.js';
@@ -22,6 +23,8 @@ export interface OutputHost {
   logDir(): string;
   /** A terminal colour for a process name's prefix, or '' without colour. */
   colourFor(name: string): string;
+  /** supervisord's strip_ansi (`-t`): ANSI escapes are taken out of every child's output. */
+  stripAnsi?(): boolean;
 }
 
 export type ResolvedOutput =
@@ -120,7 +123,8 @@ export class ProcessOutput {
     const { program, fullName } = this.owner();
     const log = this.host.log;
     const captureMaxBytes = stream === 'stdout' ? program.stdoutCaptureMaxBytes : program.stderrCaptureMaxBytes;
-    const source = captureMaxBytes > 0 ? captureCommunication(pipe, captureMaxBytes, (data) => this.communicated(stream, data)) : pipe;
+    const stripped = this.host.stripAnsi?.() === true ? stripAnsiEscapes(pipe) : pipe;
+    const source = captureMaxBytes > 0 ? captureCommunication(stripped, captureMaxBytes, (data) => this.communicated(stream, data)) : stripped;
     if (output.kind === 'discard') {
       // Read only for the last lines and the debug copy: a discarded stream is still what says why a run failed.
       source.on('data', (chunk: Buffer) => {

@@ -1,4 +1,5 @@
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { filterPipe } from './filter-pipe.js';
 
 const beginToken = Buffer.from('<!--XSUPERVISOR:BEGIN-->');
 const endToken = Buffer.from('<!--XSUPERVISOR:END-->');
@@ -97,21 +98,5 @@ export class CommCapture {
 /** The pipe with its captured blocks taken out: they go to `onMessage`, the rest reads on as before. */
 export function captureCommunication(source: Readable, maxBytes: number, onMessage: (data: Buffer) => void): Readable {
   const capture = new CommCapture(maxBytes, onMessage);
-  const filtered = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      const logged = capture.push(chunk);
-      done(null, logged.length > 0 ? logged : undefined);
-    },
-    flush(done) {
-      const rest = capture.end();
-      done(null, rest.length > 0 ? rest : undefined);
-    },
-  });
-  source.on('error', () => {});
-  // A pipe that breaks never ends: what was read still goes out.
-  source.once('close', () => {
-    if (!filtered.writableEnded) filtered.end();
-  });
-  source.pipe(filtered);
-  return filtered;
+  return filterPipe(source, (chunk) => capture.push(chunk), () => capture.end());
 }

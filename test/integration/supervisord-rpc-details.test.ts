@@ -143,3 +143,62 @@ stderr_capture_maxbytes=10
     assert.equal(await readFile(join(tm.dir, 'talker.err'), 'utf8'), 'e1\ne2\n');
   });
 });
+
+/** taskmaster on a supervisord config without listeners, optionally under `prlimit`; stopped and removed when the test ends. */
+async function startPlain(t: TestContext, settings: string, programs: string, args: readonly string[], prlimit: string | null = null) {
+  const dir = await makeTempDir('tm-rpc-limits-');
+  const file = join(dir, 'supervisord.conf');
+  await writeFile(file, `[unix_http_server]\nfile=%(here)s/supervisor.sock\n\n[supervisord]\nlogfile=%(here)s/supervisord.log\npidfile=%(here)s/supervisord.pid\nchildlogdir=%(here)s\n${settings}\n\n${programs}`);
+  const command = [process.execPath, taskmasterBin, '-c', file, '-n', ...args];
+  const child = prlimit === null ? spawn(command[0]!, command.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('prlimit', [prlimit, '--', ...command], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  });
+  const socket = join(dir, 'supervisor.sock');
+  await waitFor(async () => child.exitCode !== null || (await answers(socket)), 'the socket to answer or taskmaster to exit', 30_000);
+  return { dir, child, exited, stderr: () => stderr, log: join(dir, 'supervisord.log') };
+}
+
+describe('supervisord\'s -t/--strip_ansi and -a/--minfds', () => {
+  it('strips ANSI escapes from what a child writes with -t, and keeps them without', async (t) => {
+    const program = `[program:colour]\ncommand=/bin/sh -c "printf '\\\\033[1;31mred\\\\033[0m plain\\\\n'; exec sleep 300"\nstartsecs=0\nstdout_logfile=%(here)s/colour.out\n`;
+    const stripped = await startPlain(t, '', program, ['-t']);
+    const kept = await startPlain(t, '', program, []);
+    const read = (dir: string) => waitFor(async () => {
+      const text = await readFile(join(dir, 'colour.out'), 'latin1').catch(() => '');
+      return text.includes('plain\n') ? text : undefined;
+    }, 'the colour line in the stdout file', 30_000);
+    assert.equal(await read(stripped.dir), 'red plain\n');
+    assert.equal(await read(kept.dir), '\x1b[1;31mred\x1b[0m plain\n');
+  });
+
+  it('raises the open-file limit to -a N, the hard one too when it may, and says so', async (t) => {
+    // Node raises the soft limit to the hard one at start, so minfds only matters past the hard limit: that needs CAP_SYS_RESOURCE.
+    const effective = BigInt(`0x${/^CapEff:\s+([0-9a-f]+)/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1] ?? '0'}`);
+    if ((effective & (1n << 24n)) === 0n) return t.skip('raising the hard limit needs CAP_SYS_RESOURCE, which this machine does not give');
+    const tm = await startPlain(t, '', '[program:web]\ncommand=/bin/sleep 300\nstartsecs=0\n', ['-a', '4096'], '--nofile=64:64');
+    assert.equal(tm.child.exitCode, null, tm.stderr());
+    const limits = await waitFor(async () => {
+      const text = await readFile(join(tm.dir, 'supervisord.pid'), 'utf8').catch(() => '');
+      if (text.trim() === '') return undefined;
+      return readFile(`/proc/${text.trim()}/limits`, 'utf8');
+    }, 'the pidfile', 30_000);
+    const [soft, hard] = /^Max open files\s+(\d+)\s+(\d+)/m.exec(limits)!.slice(1).map(Number);
+    assert.ok(soft! >= 4096 && hard! >= 4096, `limits ${soft}/${hard}`);
+    assert.match(await readFile(tm.log, 'utf8'), /INFO Increased RLIMIT_NOFILE limit to 4096/);
+  });
+
+  it('refuses to start when [supervisord] minfds= cannot be had, with supervisord\'s words and exit 2', async (t) => {
+    // Over the kernel's nr_open, not even root may raise the limit.
+    const beyond = Number((await readFile('/proc/sys/fs/nr_open', 'utf8')).trim()) + 1;
+    const tm = await startPlain(t, `minfds=${beyond}`, '[program:web]\ncommand=/bin/sleep 300\n', []);
+    await waitFor(() => tm.child.exitCode !== null, 'taskmaster to refuse to start', 30_000);
+    assert.equal(tm.child.exitCode, 2);
+    assert.match(tm.stderr(), new RegExp(`The minimum number of file descriptors required to run this process is ${beyond} as per the "minfds" command-line argument or config file setting`));
+  });
+});
