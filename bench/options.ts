@@ -10,9 +10,11 @@ export interface Sizes {
   readonly outputWindowMs: number;
   readonly outputRounds: number;
   readonly cliRuns: number;
+  /** kill -9 of random children of a fleet, one after another (issue 17: flat memory after 10,000). */
+  readonly churn: { readonly kills: number; readonly fleet: number };
 }
 
-export const workloadNames = ['restart', 'idle', 'fleet', 'output'] as const;
+export const workloadNames = ['restart', 'idle', 'fleet', 'output', 'churn'] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
 export interface BenchOptions {
@@ -27,15 +29,15 @@ export interface BenchOptions {
 }
 
 const sizesByMode: Record<BenchOptions['mode'], Sizes> = {
-  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5 },
-  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2 },
-  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2 },
+  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5, churn: { kills: 10_000, fleet: 100 } },
+  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2, churn: { kills: 500, fleet: 20 } },
+  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2, churn: { kills: 50, fleet: 5 } },
 };
 
 export const usage = `Usage: node dist/bench/run.js [--quick] [--smoke] [--only TOOL[,TOOL]] [--workload NAME[,NAME]] [--out DIR]
 
 Runs the benchmark workloads under Taskmaster, supervisord and PM2, plus the floor.
-  --quick        smaller sizes, under 2 minutes
+  --quick        smaller sizes, under 2.5 minutes
   --smoke        tiny sizes, to check that the harness works (implies --quick)
   --only LIST    tools to run, among ${toolNames.join(', ')} (the floor always runs)
   --workload LIST  workloads to run, among ${workloadNames.join(', ')} (default: all)
