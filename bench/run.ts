@@ -20,7 +20,7 @@ import { measureOutputThroughput } from './workloads/output-throughput.js';
 import { measureRestartLatency } from './workloads/restart-latency.js';
 
 /** Past this, the run is abandoned and cleaned up: the budgets are 15 min full (the churn's 2 x 10,000 kills take 2 to 3), 2.5 min quick. */
-const watchdogMs: Record<BenchOptions['mode'], number> = { full: 880_000, quick: 145_000, smoke: 60_000 };
+const watchdogMs: Record<BenchOptions['mode'], number> = { full: 880_000, quick: 145_000, smoke: 50_000 };
 
 function progress(message: string): void {
   process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1)} s] ${message}\n`);
