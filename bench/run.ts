@@ -18,6 +18,8 @@ import { measureFleet } from './workloads/fleet.js';
 import { measureIdleCost } from './workloads/idle-cost.js';
 import { measureOutputThroughput } from './workloads/output-throughput.js';
 import { measureRestartLatency } from './workloads/restart-latency.js';
+import { measureRestartUnderFlood } from './workloads/restart-under-flood.js';
+import { measureScheduleLateness } from './workloads/schedule-lateness.js';
 
 /** Past this, the run is abandoned and cleaned up: the budgets are 15 min full (the churn's 2 x 10,000 kills take 2 to 3), 2.5 min quick. */
 const watchdogMs: Record<BenchOptions['mode'], number> = { full: 880_000, quick: 145_000, smoke: 50_000 };
@@ -102,6 +104,8 @@ async function main(): Promise<number> {
       ['idle', measureIdleCost],
       ['fleet', measureFleet],
       ['output', measureOutputThroughput],
+      ['flood', measureRestartUnderFlood],
+      ['schedule', measureScheduleLateness],
       ['churn', measureChurn],
     ];
     for (const [name, workload] of workloads) {

@@ -15,6 +15,7 @@ export function targetMet(row: ResultRow): boolean | null {
   if (row.id === 'fleet-stop') return taskmaster <= 11;
   if (row.id === 'status-cli') return row.label.includes(' 1000 ') ? taskmaster <= 0.1 : null;
   if (row.id === 'reload-restarted') return taskmaster === 1;
+  if (row.id === 'flood-restart-p99') return floor === null ? null : taskmaster <= 2 * floor;
   // Issue 17: flat memory under churn; a bare Node respawn loop itself grows by a quarter (JIT code, heap), so against it.
   if (row.id === 'churn-rss-growth') return floor === null ? null : taskmaster <= 1.1 * floor;
   return null;

@@ -151,7 +151,7 @@ export class Supervisor extends EventEmitter {
     if (!this.eventListeners.isReadyFor(this.config.programs.values())) return void this.listenersLoaded.then(() => this.startAutostart());
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
-    this.eventListeners.current?.supervisorStarted(this.table.ordered().map(({ config }) => config.name));
+    this.eventListeners.current?.supervisorStarted([...new Set(this.table.ordered().map(({ config }) => config.group))]);
     reclaimPidFiles(this.table.processes(), this.log);
     this.autostart(this.stoppedByHand.holdBack(this.table.ordered(), this.log));
   }

@@ -12,6 +12,8 @@ export type OutputTarget =
 
 export interface ProgramConfig extends ProgramFeatures {
   readonly name: string;
+  /** The group its processes belong to (`group:process`); the program's own name unless `group:` says otherwise. */
+  readonly group: string;
   readonly cmd: string;
   readonly argv: readonly string[];
   readonly numprocs: number;

@@ -27,6 +27,8 @@ export interface ReloadResult {
 
 export interface ProgramSummary {
   readonly name: string;
+  /** The group its processes belong to: its own name unless the config's `group` says otherwise. */
+  readonly group: string;
   readonly cmd: string;
   readonly numprocs: number;
   readonly autostart: boolean;

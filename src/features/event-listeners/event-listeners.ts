@@ -119,7 +119,7 @@ export class EventListeners {
     const ranBefore = previous === 'RUNNING' || previous === 'STARTING' || previous === 'STOPPING';
     const eventPid = pid ?? (ranBefore ? (this.lastPids.get(process) ?? 0) : 0);
     this.publish(`PROCESS_STATE_${state}`, () =>
-      stateChangePayload({ processName: process.processName, groupName: process.program.name, from: previous, to: state, tries: backoff, expected: exitExpected === true, pid: eventPid }),
+      stateChangePayload({ processName: process.processName, groupName: process.program.group, from: previous, to: state, tries: backoff, expected: exitExpected === true, pid: eventPid }),
     );
     if (state === 'RUNNING' && process.program.listener !== null) {
       const pool = this.pools.get(process.program.name);
@@ -134,7 +134,7 @@ export class EventListeners {
     process.output.subscribe((stream: OutputStream, chunk: Buffer) => {
       if (!(stream === 'stdout' ? process.program.stdoutEvents : process.program.stderrEvents)) return;
       const pid = process.snapshot.pid ?? this.lastPids.get(process) ?? 0;
-      this.publish(stream === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR', () => processLogPayload(process.processName, process.program.name, pid, stream, logDecoder.decode(chunk)));
+      this.publish(stream === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR', () => processLogPayload(process.processName, process.program.group, pid, stream, logDecoder.decode(chunk)));
     });
   }
 
