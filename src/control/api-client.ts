@@ -74,8 +74,10 @@ export class ApiClient implements SupervisorApi {
     }
   }
 
-  async status(names: readonly string[] = []): Promise<ProcessInfo[]> {
-    const query = names.map((name) => `name=${encodeURIComponent(name)}`).join('&');
+  status(names?: readonly string[]): Promise<ProcessInfo[]>;
+  status<Field extends keyof ProcessInfo>(names: readonly string[], fields: readonly Field[]): Promise<Pick<ProcessInfo, Field>[]>;
+  async status(names: readonly string[] = [], fields: readonly (keyof ProcessInfo)[] = []): Promise<ProcessInfo[]> {
+    const query = [...names.map((name) => `name=${encodeURIComponent(name)}`), ...(fields.length > 0 ? [`fields=${fields.join(',')}`] : [])].join('&');
     return (await this.call<{ processes: ProcessInfo[] }>({ method: 'GET', path: `/v1/status${query ? `?${query}` : ''}` })).processes;
   }
 
