@@ -24,7 +24,7 @@ export async function measureFleet(context: BenchContext): Promise<void> {
   const statusApi = results.row('status-api', 'control latency', `status of ${count} through the API, no CLI start-up`, 'ms');
   const pairs = sizes.cliRuns * 8;
   const statusPaired = results.row('status-cli-paired', 'control latency', `\`taskmasterctl status\` of ${count} alternated with \`node -e 0\` (the floor), ${pairs} pairs: medians`, 'ms', { target: '≤ 1.3x floor' });
-  const statusPairRatio = results.row('status-cli-pair-ratio', 'control latency', `the same pairs, status of ${count}: median of each pair's \`taskmasterctl status\` / \`node -e 0\``, 'x', { target: '≤ 1.3' });
+  const statusPairRatio = results.row('status-cli-pair-ratio', 'control latency', `the same pairs for ${count} processes: median of each pair's \`taskmasterctl status\` / \`node -e 0\``, 'x', { target: '≤ 1.3' });
   const reloadTime = results.row('reload-time', 'reload', `reload of ${count} programs, one changed: until applied`, 's');
   const reloadCount = results.row('reload-restarted', 'reload', 'processes restarted by that reload (right answer: 1)', 'processes');
   const idle = idleRows(results, count);
