@@ -31,8 +31,11 @@ export function formatStatusLine(process: StatusLine, colour: boolean): string {
  * `statusOutputLines` of them, or all that are kept when `detailed`.
  */
 export function formatStatus(process: StatusLine, colour: boolean, detailed: boolean): string {
-  const shown = detailed ? process.lastLines : process.lastLines.slice(-statusOutputLines);
+  // Strings only, no arrays, for the line of every process: `status` of a big fleet formats a thousand of them cold.
+  const line = `${formatStatusLine(process, colour)}\n`;
   const stream = process.lastLinesStream;
-  const output = stream === null ? [] : shown.length === 0 ? ['    (it wrote nothing to stdout or stderr)'] : shown.map((line) => `    ${stream}| ${line}`);
-  return [formatStatusLine(process, colour), ...output].map((line) => `${line}\n`).join('');
+  if (stream === null) return line;
+  const shown = detailed ? process.lastLines : process.lastLines.slice(-statusOutputLines);
+  if (shown.length === 0) return `${line}    (it wrote nothing to stdout or stderr)\n`;
+  return line + shown.map((output) => `    ${stream}| ${output}\n`).join('');
 }
