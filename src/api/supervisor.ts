@@ -178,7 +178,8 @@ export class Supervisor extends EventEmitter {
     const health = this.features.healthOf(process);
     const lastRun = this.processFeatures.historyOf(process).last() ?? null;
     const info = process.info(nowMs);
-    return { ...info, url: serviceUrlOf(process.program, info.port), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
+    // Onto the fresh info, not a spread: a spread then more keys is V8's slow path (~10 ms for 1000 processes).
+    return Object.assign(info, { url: serviceUrlOf(process.program, info.port), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun }, this.resources.fieldsOf(process, nowMs));
   }
 
   status(names: readonly string[] = []): ProcessInfo[] {

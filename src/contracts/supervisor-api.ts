@@ -95,6 +95,8 @@ export type LogSource = { readonly kind: 'process'; readonly name: string; reado
  */
 export interface SupervisorApi {
   status(names?: readonly string[]): Promise<ProcessInfo[]>;
+  /** Only `fields` of each process: over the socket, a smaller answer for a big fleet; in-process, all of them may come. */
+  status<Field extends keyof ProcessInfo>(names: readonly string[], fields: readonly Field[]): Promise<Pick<ProcessInfo, Field>[]>;
   start(names: readonly string[]): Promise<ActionResult[]>;
   stop(names: readonly string[]): Promise<ActionResult[]>;
   restart(names: readonly string[]): Promise<ActionResult[]>;

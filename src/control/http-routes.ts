@@ -3,6 +3,7 @@ import type { LogSource, ProgramEntrySpec, SupervisorApi } from '../contracts/su
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import { formatMetrics, metricsContentType } from './format-metrics.js';
 import { webAssetRoutes } from './web-assets.js';
+import { pickStatusFields, statusFieldsFrom } from './status-fields.js';
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -165,7 +166,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       response.end(text);
     }],
     ['GET /v1/pid', json(async () => ({ pid: await api.pid() }))],
-    ['GET /v1/status', json(async (_body, url) => ({ processes: await api.status(url.searchParams.getAll('name')) }))],
+    ['GET /v1/status', json(async (_body, url) => {
+      const fields = statusFieldsFrom(url.searchParams.getAll('fields'));
+      return { processes: pickStatusFields(await api.status(url.searchParams.getAll('name')), fields) };
+    })],
     ['GET /v1/avail', json(async () => ({ programs: await api.avail() }))],
     ['POST /v1/start', json(async (body) => ({ results: await api.start(namesFrom(body)) }))],
     ['POST /v1/stop', json(async (body) => ({ results: await api.stop(namesFrom(body)) }))],

@@ -76,6 +76,18 @@ describe('the HTTP routes, called in-process', () => {
     assert.deepEqual(calls, [['status', ['web', 'db']]]);
   });
 
+  it('answers GET /v1/status?fields= with only those keys of each process, and refuses a key the process object lacks', async () => {
+    const { api, calls } = fakeApi();
+    const reply = await call(api, { method: 'GET', path: '/v1/status?fields=name,state&fields=url' });
+    assert.equal(reply.status, 200);
+    // web has no url: an absent key stays absent.
+    assert.deepEqual(JSON.parse(reply.body), { processes: [{ name: 'web', state: 'RUNNING' }] });
+    const refused = await call(api, { method: 'GET', path: '/v1/status?fields=name,colour' });
+    assert.equal(refused.status, 400);
+    assert.match((JSON.parse(refused.body) as { message: string }).message, /^unknown status field: colour \(the fields are name, group, /);
+    assert.deepEqual(calls, [['status', []]]);
+  });
+
   it('passes the names of a POST body to the action and returns its results', async () => {
     const { api, calls } = fakeApi();
     const reply = await call(api, { method: 'POST', path: '/v1/start', ...json({ names: ['web', 'db'] }) });
