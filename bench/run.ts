@@ -19,7 +19,7 @@ import { measureOutputThroughput } from './workloads/output-throughput.js';
 import { measureRestartLatency } from './workloads/restart-latency.js';
 
 /** Past this, the run is abandoned and cleaned up: the budgets are 10 min full, 2 min quick. */
-const watchdogMs: Record<BenchOptions['mode'], number> = { full: 580_000, quick: 112_000, smoke: 50_000 };
+const watchdogMs: Record<BenchOptions['mode'], number> = { full: 620_000, quick: 112_000, smoke: 50_000 };
 
 function progress(message: string): void {
   process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1)} s] ${message}\n`);
