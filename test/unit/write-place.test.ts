@@ -4,6 +4,7 @@ import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { waitFor } from '../helpers.js';
 import { WritePlace } from '../../src/output/write-place.js';
 
 const write = (place: WritePlace, fd: number, text: string): Promise<{ error: NodeJS.ErrnoException | null; written: number; atOnce: boolean }> =>
@@ -29,7 +30,7 @@ describe('where a log file is written', () => {
     assert.equal(readFileSync(path, 'utf8'), 'one\n');
   });
 
-  it('sends a file whose write was slow to the thread pool, and a pipe there always', async (t) => {
+  it('sends a file whose write was slow to the thread pool for a while, and a pipe there always', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'tm-write-place-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'out.log');
@@ -42,6 +43,7 @@ describe('where a log file is written', () => {
     assert.equal(impatient.onLoop, false);
     assert.deepEqual(await write(impatient, fd, 'in the pool\n'), { error: null, written: 12, atOnce: false });
     assert.match(readFileSync(path, 'utf8'), /in the pool\n$/);
+    if (localTmp) await waitFor(() => impatient.onLoop, 'the file back on the loop after its spell in the pool', 10_000);
 
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
