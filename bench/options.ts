@@ -10,9 +10,15 @@ export interface Sizes {
   readonly outputWindowMs: number;
   readonly outputRounds: number;
   readonly cliRuns: number;
+  /** Restart under flood: kills per tool, and the time after which a slow tool's kills stop. */
+  readonly floodKills: number;
+  readonly floodToolBudgetMs: number;
+  /** Schedules: how many every-second jobs, and the window their lateness and CPU are measured over. */
+  readonly scheduleJobs: number;
+  readonly scheduleWindowMs: number;
 }
 
-export const workloadNames = ['restart', 'idle', 'fleet', 'output'] as const;
+export const workloadNames = ['restart', 'idle', 'fleet', 'output', 'flood', 'schedule'] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
 export interface BenchOptions {
@@ -27,9 +33,9 @@ export interface BenchOptions {
 }
 
 const sizesByMode: Record<BenchOptions['mode'], Sizes> = {
-  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5 },
-  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2 },
-  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2 },
+  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5, floodKills: 100, floodToolBudgetMs: 30_000, scheduleJobs: 1000, scheduleWindowMs: 15_000 },
+  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2, floodKills: 20, floodToolBudgetMs: 8000, scheduleJobs: 1000, scheduleWindowMs: 4000 },
+  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2, floodKills: 3, floodToolBudgetMs: 2000, scheduleJobs: 20, scheduleWindowMs: 2000 },
 };
 
 export const usage = `Usage: node dist/bench/run.js [--quick] [--smoke] [--only TOOL[,TOOL]] [--workload NAME[,NAME]] [--out DIR]

@@ -17,8 +17,10 @@ import { measureFleet } from './workloads/fleet.js';
 import { measureIdleCost } from './workloads/idle-cost.js';
 import { measureOutputThroughput } from './workloads/output-throughput.js';
 import { measureRestartLatency } from './workloads/restart-latency.js';
+import { measureRestartUnderFlood } from './workloads/restart-under-flood.js';
+import { measureScheduleLateness } from './workloads/schedule-lateness.js';
 
-/** Past this, the run is abandoned and cleaned up: the budgets are 10 min full, 2 min quick. */
+/** Past this, the run is abandoned and cleaned up: the budgets are about 10 min full, 2 min quick. */
 const watchdogMs: Record<BenchOptions['mode'], number> = { full: 620_000, quick: 112_000, smoke: 50_000 };
 
 function progress(message: string): void {
@@ -101,6 +103,8 @@ async function main(): Promise<number> {
       ['idle', measureIdleCost],
       ['fleet', measureFleet],
       ['output', measureOutputThroughput],
+      ['flood', measureRestartUnderFlood],
+      ['schedule', measureScheduleLateness],
     ];
     for (const [name, workload] of workloads) {
       if (!options.workloads.includes(name)) continue;

@@ -43,9 +43,12 @@ export class Announcements {
     return this.socket.address().port;
   }
 
-  /** argv of a child that announces itself under `tag`, then becomes `sleep 1000` with the same pid. */
+  /**
+   * argv of a child that announces itself under `tag`, then becomes `sleep 1000` with the same pid.
+   * --norc: bash with a socket on stdin (Node's pipes) and SHLVL unset or 0 sources ~/.bashrc, which can cost 200 ms.
+   */
   childArgv(tag: string): string[] {
-    return ['/bin/bash', '-c', `echo ${tag} $$ >/dev/udp/127.0.0.1/${this.port}; exec sleep 1000`];
+    return ['/bin/bash', '--norc', '-c', `echo ${tag} $$ >/dev/udp/127.0.0.1/${this.port}; exec sleep 1000`];
   }
 
   current(tag: string): Announcement | undefined {

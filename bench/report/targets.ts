@@ -17,5 +17,6 @@ export function targetMet(row: ResultRow): boolean | null {
   if (row.id === 'fleet-stop') return taskmaster <= 11;
   if (row.id === 'status-cli') return row.label.includes(' 1000 ') ? taskmaster <= 0.1 : null;
   if (row.id === 'reload-restarted') return taskmaster === 1;
+  if (row.id === 'flood-restart-p99') return floor === null ? null : taskmaster <= 2 * floor;
   return null;
 }

@@ -42,3 +42,26 @@ export async function startChildHolder(count: number, argv: readonly string[], c
   cleanup.rememberTree(holder.pid);
   return holder;
 }
+
+export interface TickSpawner extends FloorProcess {
+  /** Stops the spawner and returns every spawn as its tick (ms since the epoch) and its lateness after it (ms). */
+  finish(): Promise<{ tickAtMs: number; latenessMs: number }[]>;
+}
+
+/** Node spawning `jobs` piped children of `argv` at each whole second: the floor of the schedule workload. */
+export function startTickSpawner(jobs: number, argv: readonly string[], cleanup: Cleanup): TickSpawner {
+  const child = spawn(process.execPath, [join(floorDir, 'tick-spawner.js'), String(jobs), ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const spawner = track(child, 'floor tick spawner', cleanup);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const ended = new Promise<void>((resolve) => child.stdout!.once('end', () => resolve()));
+  return {
+    ...spawner,
+    finish: async () => {
+      await spawner.close();
+      await withTimeout(ended, 10_000, 'the tick spawner’s figures');
+      const pairs = JSON.parse(output) as number[];
+      return Array.from({ length: pairs.length / 2 }, (_, index) => ({ tickAtMs: pairs[2 * index]!, latenessMs: pairs[2 * index + 1]! }));
+    },
+  };
+}

@@ -8,6 +8,10 @@ export interface ProgramSpec {
   /** null discards the output. */
   readonly stdoutFile: string | null;
   readonly autostart: boolean;
+  /** Keep the tool's default log rotation (Taskmaster and supervisord: 50 MB, 10 backups; PM2 has none) instead of none. */
+  readonly rotate?: boolean;
+  /** A cron expression: the program runs at each tick instead of being kept alive (Taskmaster only). */
+  readonly schedule?: string;
 }
 
 export interface ProcessRow {

@@ -35,7 +35,7 @@ function configIni(dir: string, programs: readonly ProgramSpec[]): string {
       'startretries=3',
       'stopwaitsecs=10',
       `stdout_logfile=${program.stdoutFile ?? 'NONE'}`,
-      'stdout_logfile_maxbytes=0',
+      ...(program.rotate ? [] : ['stdout_logfile_maxbytes=0']),
       'stderr_logfile=NONE',
     );
   }

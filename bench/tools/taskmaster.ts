@@ -14,7 +14,7 @@ function configYaml(dir: string, programs: readonly ProgramSpec[]): string {
       `  ${program.name}:`,
       `    cmd: ${JSON.stringify(shellQuote(program.argv))}`,
       `    autostart: ${program.autostart}`,
-      '    autorestart: always',
+      ...(program.schedule === undefined ? ['    autorestart: always'] : [`    schedule: ${JSON.stringify(program.schedule)}`, '    autorestart: never']),
       '    starttime: 0',
       '    startretries: 3',
       // The restart workload kills a fresh child over and over: a crash loop by the defaults; off, as PM2's limits are.
@@ -22,7 +22,7 @@ function configYaml(dir: string, programs: readonly ProgramSpec[]): string {
       '    stoptime: 10',
       `    stdout: ${program.stdoutFile === null ? 'discard' : JSON.stringify(program.stdoutFile)}`,
       // No rotation, as supervisord's stdout_logfile_maxbytes=0 and PM2 without pm2-logrotate.
-      '    stdout_maxbytes: 0',
+      ...(program.rotate ? [] : ['    stdout_maxbytes: 0']),
       '    stderr: discard',
     );
   }

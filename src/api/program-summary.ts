@@ -1,7 +1,7 @@
 import type { ProgramConfig } from '../config/types.js';
 import type { ProcessConfigSummary, ProgramSummary } from '../contracts/supervisor-api.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
-import { processNameFor } from '../engine/managed-process.js';
+import { processNameFor } from '../config/process-names.js';
 
 function processSummary(program: ProgramConfig, processName: string, process: ManagedProcess | undefined): ProcessConfigSummary {
   return {
@@ -30,6 +30,7 @@ export function programSummary(program: ProgramConfig, processes: readonly Manag
   const names = Array.from({ length: program.numprocs }, (_, index) => processNameFor(program, index));
   return {
     name: program.name,
+    group: program.group,
     cmd: program.cmd,
     numprocs: program.numprocs,
     autostart: program.autostart,

@@ -19,6 +19,13 @@ function summarizeDiff(diff: ConfigDiff): string {
   return `added: ${list(diff.added)}; changed: ${list(diff.changed.map((change) => change.name))}; removed: ${list(diff.removed)}`;
 }
 
+/** The programs a name stands for: those of the group so named, else the program so named. */
+function programsNamed(programs: Iterable<ProgramConfig>, name: string): ProgramConfig[] {
+  const all = [...programs];
+  const members = all.filter((program) => program.group === name);
+  return members.length > 0 ? members : all.filter((program) => program.name === name);
+}
+
 /** Reload as a diff: the new config against the one applied, then each program added, changed or removed. */
 export class Reloader {
   private chain: Promise<unknown> = Promise.resolve();
@@ -105,36 +112,43 @@ export class Reloader {
     });
   }
 
+  /** Adds a program, or every program of a group (supervisorctl add, addProcessGroup), from the config read last. */
   activateProgram(name: string): Promise<void> {
     return this.inTurn(async () => {
       this.supervisor.refuseWhileShuttingDown();
-      const program = (this.staged ?? this.config).programs.get(name);
-      if (!program) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program in the config: ${name}`, { names: [name] });
-      if (this.supervisor.table.get(name)) throw new TaskmasterError('E_ALREADY_ADDED', `${name} is already added`);
-      await this.supervisor.eventListeners.ensure([program]);
-      this.withPrograms((programs) => programs.set(name, program));
-      const entry = this.supervisor.createEntry(program);
-      this.supervisor.table.set(entry);
-      this.supervisor.log.info(`added program ${name}`);
+      const members = programsNamed((this.staged ?? this.config).programs.values(), name);
+      if (members.length === 0) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program in the config: ${name}`, { names: [name] });
+      const fresh = members.filter((program) => !this.supervisor.table.get(program.name));
+      if (fresh.length === 0) throw new TaskmasterError('E_ALREADY_ADDED', `${name} is already added`);
+      await this.supervisor.eventListeners.ensure(fresh);
+      this.withPrograms((programs) => fresh.forEach((program) => programs.set(program.name, program)));
+      const entries = fresh.map((program) => this.supervisor.createEntry(program));
+      for (const entry of entries) this.supervisor.table.set(entry);
+      this.supervisor.log.info(`added program ${fresh.map((program) => program.name).join(', ')}`);
       // The pools first, as a reload does, so that an added listener hears its own start.
       this.supervisor.eventListeners.current?.sync([...this.config.programs.values()]);
-      this.supervisor.eventListeners.current?.groupAdded(name);
-      this.supervisor.autostart([entry]);
+      for (const group of new Set(fresh.map((program) => program.group))) this.supervisor.eventListeners.current?.groupAdded(group);
+      this.supervisor.autostart(entries);
       this.supervisor.features.syncSchedules([...this.config.programs.values()]);
     });
   }
 
+  /** Removes a stopped program, or every program of a group (supervisorctl remove, removeProcessGroup). */
   deactivateProgram(name: string): Promise<void> {
     return this.inTurn(async () => {
-      const entry = this.supervisor.table.get(name);
-      if (!entry) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name}`, { names: [name] });
-      const running = entry.processes.filter((process) => !['STOPPED', 'EXITED', 'FATAL'].includes(process.state));
+      const entries = programsNamed([...this.config.programs.values()], name).flatMap((program) => this.supervisor.table.get(program.name) ?? []);
+      if (entries.length === 0) throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such program: ${name}`, { names: [name] });
+      const running = entries.flatMap((entry) => entry.processes).filter((process) => !['STOPPED', 'EXITED', 'FATAL'].includes(process.state));
       if (running.length > 0) throw new TaskmasterError('E_STILL_RUNNING', `${name} still has processes running: ${running.map((process) => process.fullName).join(', ')}`);
-      this.supervisor.releaseProcesses(entry.processes);
-      this.supervisor.table.delete(entry);
-      this.withPrograms((programs) => programs.delete(name));
-      this.supervisor.log.info(`removed program ${name}`);
-      this.supervisor.eventListeners.current?.groupRemoved(name);
+      // The config read last keeps them, as supervisord's does: add brings them back without a reread.
+      this.staged ??= this.config;
+      for (const entry of entries) {
+        this.supervisor.releaseProcesses(entry.processes);
+        this.supervisor.table.delete(entry);
+      }
+      this.withPrograms((programs) => entries.forEach((entry) => programs.delete(entry.config.name)));
+      this.supervisor.log.info(`removed program ${entries.map((entry) => entry.config.name).join(', ')}`);
+      for (const group of new Set(entries.map((entry) => entry.config.group))) this.supervisor.eventListeners.current?.groupRemoved(group);
       this.supervisor.processFeatures.retainSockets(this.config.programs.values());
       this.supervisor.features.syncSchedules([...this.config.programs.values()]);
     });
@@ -162,7 +176,7 @@ export class Reloader {
     this.config = next;
     this.staged = null;
     const work: Promise<unknown>[] = [];
-    for (const name of diff.removed) work.push(this.dropProgram(name));
+    for (const name of diff.removed) work.push(this.dropProgram(name, diff.groups.removed));
     for (const change of diff.changed) {
       const program = next.programs.get(change.name)!;
       work.push(change.respawn ? this.replaceProgram(program) : this.updateProgramInPlace(program));
@@ -174,7 +188,7 @@ export class Reloader {
     });
     // The pools first, so that an added listener hears its own start and the added programs'.
     supervisor.eventListeners.current?.sync([...next.programs.values()]);
-    for (const name of diff.added) supervisor.eventListeners.current?.groupAdded(name);
+    for (const group of diff.groups.added) supervisor.eventListeners.current?.groupAdded(group);
     supervisor.autostart(added);
     supervisor.features.syncSchedules([...next.programs.values()]);
     await Promise.all(work);
@@ -183,13 +197,15 @@ export class Reloader {
     return { ok: true, applied: true, diff, errors: [] };
   }
 
-  private async dropProgram(name: string): Promise<void> {
+  private async dropProgram(name: string, groupsGone: readonly string[]): Promise<void> {
     const entry = this.supervisor.table.get(name);
     if (!entry) return;
     await this.supervisor.stopAll(entry.processes);
     this.supervisor.releaseProcesses(entry.processes);
     this.supervisor.table.delete(entry);
-    this.supervisor.eventListeners.current?.groupRemoved(name);
+    // A group of several programs is announced gone once, by the last of its members to stop.
+    const group = entry.config.group;
+    if (groupsGone.includes(group) && !this.supervisor.table.ordered().some((other) => other.config.group === group)) this.supervisor.eventListeners.current?.groupRemoved(group);
   }
 
   /** Spawn settings changed: stop the old processes, then start new ones with the new settings. */

@@ -1,5 +1,6 @@
 import type { MetricsSnapshot, ProcessResources, ProcessSamples, ResourceEventMessage } from '../contracts/resource-types.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
+import { fullNamesOf } from '../config/process-names.js';
 import type { ProgramConfig } from '../config/types.js';
 import type { ManagedProcess } from '../engine/managed-process.js';
 import type { ProcessState } from '../engine/state-machine.js';
@@ -50,7 +51,7 @@ export class SupervisorResources {
 
   async metrics(): Promise<MetricsSnapshot> {
     await this.sampler.sampleNow();
-    const scheduledPrograms = [...this.host.programs()].filter((program) => program.schedule !== null).map((program) => program.name);
+    const scheduledPrograms = [...this.host.programs()].filter((program) => program.schedule !== null).flatMap(fullNamesOf);
     return {
       version: VERSION,
       pid: process.pid,

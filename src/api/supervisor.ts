@@ -77,7 +77,7 @@ export class Supervisor extends EventEmitter {
     this.stoppedByHand = new StoppedByHand(this.state);
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
-    this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name) });
+    this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name), identifier: () => this.identifier });
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -85,6 +85,7 @@ export class Supervisor extends EventEmitter {
       logDir: () => this.config.logDir,
       inheritSink: process.stdout,
       colourFor: (name) => colourFor(name),
+      stripAnsi: () => this.config.supervisord?.stripAnsi === true,
       socketPath: config.socket,
       extensions: this.processFeatures,
       mayRestart: () => !this.shuttingDown,
@@ -127,6 +128,11 @@ export class Supervisor extends EventEmitter {
     this.on(remoteCommunicationEvent, (message: RemoteCommunicationMessage) => this.eventListeners.current?.remoteCommunication(message));
   }
 
+  /** supervisord's `identifier` ([supervisord] identifier=, `-i`): getIdentification and the `server:` of event headers. */
+  get identifier(): string {
+    return this.config.supervisord?.identifier ?? 'supervisor';
+  }
+
   get config(): SupervisorConfig {
     return this.reloader.config;
   }
@@ -151,7 +157,7 @@ export class Supervisor extends EventEmitter {
     if (!this.eventListeners.isReadyFor(this.config.programs.values())) return void this.listenersLoaded.then(() => this.startAutostart());
     this.log.info(`taskmaster ${VERSION} started with pid ${process.pid}`);
     this.features.syncSchedules([...this.config.programs.values()]);
-    this.eventListeners.current?.supervisorStarted(this.table.ordered().map(({ config }) => config.name));
+    this.eventListeners.current?.supervisorStarted([...new Set(this.table.ordered().map(({ config }) => config.group))]);
     reclaimPidFiles(this.table.processes(), this.log);
     this.autostart(this.stoppedByHand.holdBack(this.table.ordered(), this.log));
   }

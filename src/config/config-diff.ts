@@ -13,11 +13,32 @@ export interface ProgramChange {
   readonly numprocsAfter: number;
 }
 
+/** The same diff by group, as supervisorctl update acts on it: a group changes when a member comes, goes or must respawn. */
+export interface GroupChanges {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+}
+
 export interface ConfigDiff {
   readonly added: readonly string[];
   readonly removed: readonly string[];
   readonly changed: readonly ProgramChange[];
   readonly unchanged: readonly string[];
+  readonly groups: GroupChanges;
+}
+
+function groupChanges(before: SupervisorConfig, after: SupervisorConfig, touched: readonly string[]): GroupChanges {
+  const groupsOf = (config: SupervisorConfig): Set<string> => new Set([...config.programs.values()].map((program) => program.group));
+  const old = groupsOf(before);
+  const next = groupsOf(after);
+  const changed = new Set<string>();
+  for (const name of touched) {
+    for (const program of [before.programs.get(name), after.programs.get(name)]) {
+      if (program && old.has(program.group) && next.has(program.group)) changed.add(program.group);
+    }
+  }
+  return { added: [...next].filter((group) => !old.has(group)), changed: [...changed], removed: [...old].filter((group) => !next.has(group)) };
 }
 
 function keyChanged(row: ProgramKey, before: ProgramConfig, after: ProgramConfig): boolean {
@@ -59,5 +80,6 @@ export function diffConfigs(before: SupervisorConfig, after: SupervisorConfig): 
   for (const name of before.programs.keys()) {
     if (!after.programs.has(name)) removed.push(name);
   }
-  return { added, removed, changed, unchanged };
+  const touched = [...added, ...removed, ...changed.filter((change) => change.respawn).map((change) => change.name)];
+  return { added, removed, changed, unchanged, groups: groupChanges(before, after, touched) };
 }

@@ -73,6 +73,7 @@ function buildProgram(name: string, fields: ReadonlyMap<string, Field>, context:
   }
   program['schedule'] = scheduled ? schedule : null;
   program['argv'] = argvOf(program['cmd'] as string);
+  if (program['group'] === '') program['group'] = name;
   // Under a terminal, stderr is the same terminal as stdout: one stream, logged to stdout.
   if (program['redirectStderr'] === true || program['tty'] === true) program['stderr'] = { kind: 'discard' };
   return program as unknown as ProgramConfig;

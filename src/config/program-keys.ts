@@ -26,6 +26,11 @@ export const programKeys: readonly ProgramKey[] = [
     reload: 'supervision', default: 1, parse: scalar((raw) => parseWholeNumber(raw, 1, configLimits.maxNumprocs)), shown: '1',
     doc: 'how many processes; N > 1 names them `web_00` ... in group `web`; a change starts or stops the difference',
   }),
+  programKey('group', 'group', {
+    reload: 'spawn', default: '', shown: 'the program\'s name',
+    parse: scalar((raw) => (typeof raw === 'string' && /^[\p{L}\p{N}_.-]+$/u.test(raw) ? ok(raw) : bad('expected a group name (letters, digits, _, . and -)'))),
+    doc: 'the group its processes belong to: programs with the same `group` are addressed together (`api:*`, `api`), their processes are `api:NAME` (supervisord\'s `[group:x]`)',
+  }),
   programKey('umask', 'umask', { reload: 'spawn', default: null, parse: fromNode(parseUmask), shown: "the supervisor's", doc: 'octal umask of the child; `022` means octal 022 however YAML reads it' }),
   programKey('workingdir', 'workingDir', {
     aliases: ['directory'], reload: 'spawn', default: null, shown: "the supervisor's", doc: 'working directory of the child',

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { isMap, type Node } from 'yaml';
 import { checkDependencies } from './check-dependencies.js';
+import { checkGroups } from './check-groups.js';
 import { checkSockets } from './check-sockets.js';
 import { checkTotals } from './check-totals.js';
 import type { ProgramEntry } from './normalise-program.js';
@@ -65,6 +66,7 @@ export function validatePrograms(entries: readonly ProgramEntry[], programsNode:
     if (entry.program) programs.set(entry.name, entry.program);
   }
   checkSockets(entries, issues);
+  checkGroups(entries, issues);
   for (const problem of checkTotals(programs)) issues.add(programsNode, 'programs', problem);
   for (const problem of checkDependencies(programs)) {
     const entry = byName.get(problem.program);

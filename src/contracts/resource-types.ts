@@ -55,6 +55,6 @@ export interface MetricsSnapshot {
   /** Event streams holding sampling on now. */
   readonly samplingWatchers: number;
   readonly processes: readonly ProcessInfo[];
-  /** Programs with a schedule: their processes are jobs. */
+  /** The full names of the processes of programs with a schedule: they are jobs. */
   readonly scheduledPrograms: readonly string[];
 }

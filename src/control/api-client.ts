@@ -138,6 +138,14 @@ export class ApiClient implements SupervisorApi {
     return (await this.call<{ processes: ProcessHistory[] }>({ method: 'GET', path: `/v1/history?name=${encodeURIComponent(name)}` })).processes;
   }
 
+  async identification(): Promise<string> {
+    return (await this.call<{ identification: string }>({ method: 'GET', path: '/v1/version' })).identification;
+  }
+
+  async clearEventLog(): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/clear-event-log' });
+  }
+
   async pid(): Promise<number> {
     return (await this.call<{ pid: number }>({ method: 'GET', path: '/v1/pid' })).pid;
   }

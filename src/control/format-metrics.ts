@@ -102,6 +102,6 @@ export function formatMetrics(snapshot: MetricsSnapshot, nowMs = Date.now()): st
   metrics.declare('taskmaster_process_state', 'gauge', 'Whether the process is in this state (1) or not (0).');
   const scheduled = new Set(snapshot.scheduledPrograms);
   for (const process of snapshot.processes) addProcess(metrics, process, nowMs);
-  for (const process of snapshot.processes) if (scheduled.has(process.group)) addJob(metrics, process);
+  for (const process of snapshot.processes) if (scheduled.has(process.name)) addJob(metrics, process);
   return metrics.toString();
 }

@@ -151,7 +151,7 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
   return new Map<string, Handler>([
     ...webAssetRoutes(),
     ['POST /RPC2', async (request, response) => (await rpc())(request, response)],
-    ['GET /v1/version', json(async () => ({ version: await api.version() }))],
+    ['GET /v1/version', json(async () => ({ version: await api.version(), identification: await api.identification() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
       if (!name) throw new TaskmasterError('E_BAD_REQUEST', 'name is required');
@@ -182,6 +182,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       return api.removeProgram(body['name']);
     })],
     ['POST /v1/clear', json(async (body) => ({ results: await api.clear(namesFrom(body)[0]!) }))],
+    ['POST /v1/clear-event-log', json(async () => {
+      await api.clearEventLog();
+      return { ok: true };
+    })],
     ['GET /v1/log-range', json(async (_body, url) => {
       const [start, length] = ['start', 'length'].map((key) => Number(url.searchParams.get(key) ?? '0'));
       if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || length! < 0) throw new TaskmasterError('E_BAD_REQUEST', 'start and length must be whole numbers, length not negative');

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ProgramConfig } from '../config/types.js';
+import { fullNameFor, processNameFor } from '../config/process-names.js';
 import { ProcessOutput, type OutputHost } from './process-output.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import { exitReasonOf, failedByExit, failureOf, logLastOutput } from './failure-report.js';
@@ -21,9 +22,7 @@ export interface ProcessHost extends OutputHost {
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
 
-export function processNameFor(program: ProgramConfig, index: number): string {
-  return program.numprocs > 1 ? `${program.name}_${String(index).padStart(2, '0')}` : program.name;
-}
+export { processNameFor } from '../config/process-names.js';
 
 /** The adapter around one process's state machine: it carries out the machine's effects. */
 export class ManagedProcess {
@@ -72,7 +71,7 @@ export class ManagedProcess {
   }
 
   get fullName(): string {
-    return this.program.numprocs > 1 ? `${this.program.name}:${this.processName}` : this.program.name;
+    return fullNameFor(this.program, this.index);
   }
 
   get snapshot(): ProcessSnapshot {
@@ -280,7 +279,7 @@ export class ManagedProcess {
     const notes = this.host.extensions.statusNotes(this, nowMs);
     return {
       name: this.fullName,
-      group: this.program.name,
+      group: this.program.group,
       processName: this.processName,
       state,
       pid,

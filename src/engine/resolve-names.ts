@@ -7,32 +7,36 @@ interface Entry {
   readonly processes: readonly ManagedProcess[];
 }
 
+/** The processes one name stands for; [] when it names nothing. */
+function processesNamed(name: string, entries: readonly Entry[]): readonly ManagedProcess[] {
+  const colon = name.indexOf(':');
+  if (colon !== -1) {
+    const group = name.slice(0, colon);
+    const processName = name.slice(colon + 1);
+    const members = entries.filter((entry) => entry.config.group === group).flatMap((entry) => entry.processes);
+    if (processName === '' || processName === '*') return members;
+    return members.filter((process) => process.processName === processName);
+  }
+  const members = entries.filter((entry) => entry.config.group === name);
+  if (members.length > 0) return members.flatMap((entry) => entry.processes);
+  const program = entries.find((entry) => entry.config.name === name);
+  if (program) return program.processes;
+  // Unique: a process name shared by two groups is a program's name (web_00 of web), found above.
+  return entries.flatMap((entry) => entry.processes).filter((process) => process.processName === name);
+}
+
 /**
- * Turns user names into processes: `all`, a group (`web`, `web:*`), a process
- * (`web:web_03`, or `web_03` alone). Unknown names fail the whole request.
+ * Turns user names into processes: `all`; a group (`web`, `web:*`), which holds every program
+ * whose `group` it is; a program by its name; a process (`web:web_03`, or `web_03` alone).
+ * Unknown names fail the whole request.
  */
 export function resolveNames(names: readonly string[], entries: readonly Entry[]): ManagedProcess[] {
   const found = new Set<ManagedProcess>();
   const unknown: string[] = [];
   for (const name of names) {
-    if (name === 'all') {
-      for (const entry of entries) for (const process of entry.processes) found.add(process);
-      continue;
-    }
-    const [groupName, processName] = name.includes(':') ? name.split(':', 2) : [name, undefined];
-    const group = entries.find((entry) => entry.config.name === groupName);
-    if (group && (processName === undefined || processName === '*' || processName === '')) {
-      for (const process of group.processes) found.add(process);
-      continue;
-    }
-    const candidates = group ? group.processes : entries.flatMap((entry) => entry.processes);
-    const wanted = processName ?? name;
-    const matches = candidates.filter((process) => process.processName === wanted);
-    if (matches.length > 1) {
-      throw new TaskmasterError('E_NO_SUCH_PROCESS', `${name} is ambiguous: ${matches.map((process) => process.fullName).join(', ')}`, { names: [name] });
-    }
-    if (matches[0]) found.add(matches[0]);
-    else unknown.push(name);
+    const processes = name === 'all' ? entries.flatMap((entry) => entry.processes) : processesNamed(name, entries);
+    if (processes.length === 0) unknown.push(name);
+    for (const process of processes) found.add(process);
   }
   if (unknown.length > 0) {
     throw new TaskmasterError('E_NO_SUCH_PROCESS', `no such process: ${unknown.join(', ')}`, { names: unknown });

@@ -67,7 +67,7 @@ export function childEnvironment(program: ProgramConfig, processName: string, po
   return {
     ...base,
     TASKMASTER_PROCESS_NAME: processName,
-    TASKMASTER_GROUP: program.name,
+    TASKMASTER_GROUP: program.group,
     ...(port === null ? {} : { PORT: String(port) }),
   };
 }
@@ -147,7 +147,7 @@ export function planLaunch(request: SpawnRequest): LaunchPlan | SpawnFailure {
     env['SUPERVISOR_ENABLED'] ??= '1';
     env['SUPERVISOR_SERVER_URL'] ??= `unix://${request.supervisorSocket}`;
     env['SUPERVISOR_PROCESS_NAME'] ??= processName;
-    env['SUPERVISOR_GROUP_NAME'] ??= program.name;
+    env['SUPERVISOR_GROUP_NAME'] ??= program.group;
   }
   // Only a `ready: notify` program is told where to notify; others keep what taskmaster itself was given.
   if (program.ready?.probe.kind === 'notify') env['NOTIFY_SOCKET'] = request.notifySocket ?? notifySocketPath(request.supervisorSocket);

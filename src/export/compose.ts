@@ -42,7 +42,7 @@ function serviceOf(program: ProgramConfig, options: ComposeOptions, notes: strin
     image: options.image,
     // `$` would be interpolated by compose; doubled it stays literal.
     command: command.map((word, index) => (program.umask !== null && index === 2 ? word : word.replace(/\$/g, '$$$$'))),
-    environment: { TASKMASTER_GROUP: program.name, ...Object.fromEntries(Object.entries(program.env).map(([key, value]) => [key, value.replace(/\$/g, '$$$$')])) },
+    environment: { TASKMASTER_GROUP: program.group, ...Object.fromEntries(Object.entries(program.env).map(([key, value]) => [key, value.replace(/\$/g, '$$$$')])) },
     restart: program.schedule ? 'no' : program.autorestart === 'always' ? 'always' : program.autorestart === 'unexpected' ? 'on-failure' : 'no',
     stop_signal: program.stopSignal,
     stop_grace_period: duration(program.stopTimeMs),

@@ -65,7 +65,7 @@ function commandOf(argv: readonly string[], umask: number | null): string[] {
 }
 
 function containerOf(program: ProgramConfig, options: KubernetesOptions, notes: string[]): Json {
-  const env = [{ name: 'TASKMASTER_GROUP', value: program.name }, ...Object.entries(program.env).map(([name, value]) => ({ name, value }))];
+  const env = [{ name: 'TASKMASTER_GROUP', value: program.group }, ...Object.entries(program.env).map(([name, value]) => ({ name, value }))];
   const container: Json = { name: kubernetesName(program.name), image: options.image, command: commandOf(program.argv, program.umask), env };
   if (program.workingDir !== null) container.workingDir = program.workingDir;
   if (program.user !== null) {

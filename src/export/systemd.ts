@@ -116,7 +116,7 @@ function serviceUnit(program: ProgramConfig, processName: string, config: Superv
   } else {
     restartLines(program, oneshot, service, unit);
   }
-  const env = { TASKMASTER_PROCESS_NAME: processName, TASKMASTER_GROUP: program.name, ...program.env };
+  const env = { TASKMASTER_PROCESS_NAME: processName, TASKMASTER_GROUP: program.group, ...program.env };
   for (const [key, value] of Object.entries(env)) service.push(`Environment=${environmentAssignment(key, value)}`);
   if (program.workingDir !== null) service.push(`WorkingDirectory=${pathValue(program.workingDir)}`);
   if (program.umask !== null) service.push(`UMask=${program.umask.toString(8).padStart(4, '0')}`);

@@ -7,6 +7,7 @@ import { HealthMonitor, type Health } from './health-monitor.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import type { AttemptResult } from './alert.js';
 import { JobScheduler, type JobRun } from './job-scheduler.js';
+import { StartQueue } from './start-queue.js';
 import { JobState } from './job-state.js';
 import { LazyAlerts } from './lazy-alerts.js';
 import { runResultOf } from '../engine/process-extensions.js';
@@ -32,6 +33,7 @@ const runEnded: readonly ProcessState[] = ['EXITED', 'FATAL', 'STOPPED'];
 export class FeatureRuntime {
   private readonly monitors = new Map<ManagedProcess, Monitors>();
   private readonly schedulers = new Map<string, JobScheduler>();
+  private readonly scheduledStarts = new StartQueue();
   private readonly alerts: LazyAlerts;
   private readonly jobState: JobState;
   /** The ended runs of every process, kept in the state file for `history`. */
@@ -157,7 +159,7 @@ export class FeatureRuntime {
           const current = this.host.processesOf(program.name)[0]?.program ?? program;
           if (current.notify) this.alerts.use((alerts) => alerts.jobFinished(current, succeeded, attempts));
         },
-      });
+      }, this.scheduledStarts);
       this.schedulers.set(program.name, scheduler);
       scheduler.start();
     }

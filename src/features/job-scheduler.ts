@@ -3,6 +3,7 @@ import type { ProgramConfig, ScheduleConfig } from '../config/types.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { AttemptResult } from './alert.js';
 import type { JobState } from './job-state.js';
+import type { StartQueue } from './start-queue.js';
 
 /** setTimeout cannot wait longer than this; a later tick is approached in steps. */
 const maxTimerMs = 2_147_483_647;
@@ -40,6 +41,8 @@ export class JobScheduler {
   private inTick = false;
   /** Bumped by each tick and each replace: a tick whose number is no longer current stops retrying. */
   private tickNumber = 0;
+  /** Bumped by each stop: a tick still waiting in the start queue from before it does not run. */
+  private armNumber = 0;
   nextRunAt: number | null = null;
 
   constructor(
@@ -47,6 +50,8 @@ export class JobScheduler {
     readonly schedule: ScheduleConfig,
     private readonly state: JobState,
     private readonly host: JobHost,
+    /** Shared by every schedule: due ticks start a few per event-loop turn, not all in one. */
+    private readonly starts: StartQueue,
   ) {
     this.cron = new Cron(schedule.expression, { ...(schedule.timezone ? { timezone: schedule.timezone } : {}), paused: true });
   }
@@ -70,6 +75,7 @@ export class JobScheduler {
 
   stop(): void {
     this.stopped = true;
+    this.armNumber += 1;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.nextRunAt = null;
@@ -107,8 +113,11 @@ export class JobScheduler {
     const waitMs = Math.max(0, runAt - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (waitMs > maxTimerMs) this.arm();
-      else this.tick(next);
+      if (waitMs > maxTimerMs) return this.arm();
+      const armNumber = this.armNumber;
+      this.starts.push(() => {
+        if (armNumber === this.armNumber) this.tick(next);
+      });
     }, Math.min(waitMs, maxTimerMs));
   }
 

@@ -88,7 +88,7 @@ export class ProcessAlerts {
     const tries = Math.max(...attempts.map((attempt) => attempt.attempt));
     const message = succeeded ? `${program.name} succeeded${tries > 1 ? ` at attempt ${tries}` : ''}` : `${program.name} failed${tries > 1 ? ` after ${tries} attempts` : ''}`;
     const { pid, exitCode, signal, reason, lastLines } = last;
-    this.notifier.send(program, { event, process: program.name, group: program.name, pid, exitCode, signal, reason, lastLines, attempt: tries, message, attempts });
+    this.notifier.send(program, { event, process: program.name, group: program.group, pid, exitCode, signal, reason, lastLines, attempt: tries, message, attempts });
   }
 
   private alert(process: ManagedProcess, snapshot: ProcessSnapshot, event: NotifyEvent, message: string, why: string | null, counts = true): void {
@@ -97,7 +97,7 @@ export class ProcessAlerts {
     if (counts) this.failuresInRow.set(process, attempt);
     // The last lines come once the pipes have drained; the supervision path does not wait for them.
     void describeFailure(process, snapshot, this.runPidOf(process, snapshot), why).then((detail) => {
-      this.notifier.send(process.program, { event, process: process.fullName, group: process.program.name, attempt: Math.max(attempt, 1), message, ...detail });
+      this.notifier.send(process.program, { event, process: process.fullName, group: process.program.group, attempt: Math.max(attempt, 1), message, ...detail });
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { ProcessInfo } from '../contracts/process-info.js';
+import { fullNamesOf } from '../config/process-names.js';
 import type { SupervisorConfig } from '../config/types.js';
 import type { NotifySocket } from './notify-socket.js';
 
@@ -16,8 +17,8 @@ export interface NotifiedSupervisor {
 
 /** True once every process of every autostart program (schedules aside) is RUNNING. */
 export function allAutostartRunning(config: SupervisorConfig, processes: readonly ProcessInfo[]): boolean {
-  const awaited = new Set([...config.programs.values()].filter((program) => program.autostart && program.schedule === null).map((program) => program.name));
-  return processes.every((process) => !awaited.has(process.group) || process.state === 'RUNNING');
+  const awaited = new Set([...config.programs.values()].filter((program) => program.autostart && program.schedule === null).flatMap(fullNamesOf));
+  return processes.every((process) => !awaited.has(process.name) || process.state === 'RUNNING');
 }
 
 /** The watchdog period systemd asks for, if it is meant for this process. */

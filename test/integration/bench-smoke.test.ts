@@ -20,7 +20,7 @@ test('the benchmark harness measures Taskmaster and its floor at smoke size and 
       assert.ok(cell && 'value' in cell, `${id} has a number for ${column}: ${JSON.stringify(cell)}`);
       return cell.value;
     };
-    for (const id of ['restart-median', 'restart-p99', 'fleet-start', 'fleet-stop', 'status-cli', 'reload-time', 'output-rate-1', 'output-rate-binary-1', 'start-command']) {
+    for (const id of ['restart-median', 'restart-p99', 'fleet-start', 'fleet-stop', 'status-cli', 'reload-time', 'output-rate-1', 'output-rate-binary-1', 'start-command', 'flood-restart-p99', 'schedule-runs']) {
       assert.ok(number(id, 'taskmaster') > 0, `${id} is positive`);
     }
     assert.ok(number('restart-median', 'floor') > 0);

@@ -21,6 +21,7 @@ const reloadResult = (applied: boolean): ReloadResult => ({
       { name: 'change', respawn: true, changedKeys: ['cmd'], numprocsBefore: 1, numprocsAfter: 1 },
       { name: 'tune', respawn: false, changedKeys: ['autorestart'], numprocsBefore: 1, numprocsAfter: 1 },
     ],
+    groups: { added: ['fresh'], changed: ['change'], removed: ['drop'] },
   },
 });
 

@@ -77,7 +77,9 @@ process_name=port-%(process_num)s
     assert.equal(config.programs.get('web')?.stdout.kind, 'auto');
     assert.deepEqual(config.programs.get('port-5')?.argv, ['/bin/echo', '5', '%']);
     assert.deepEqual(config.programs.get('port-6')?.argv, ['/bin/echo', '6', '%']);
-    assert.match(formatIssue(config.supervisord!.warnings[0]!), /supervisord\.conf:15:1: \[program:port\]: its 2 processes differ/);
+    // Free-form names: one program per process, all in the section's group, as supervisord's port:port-5.
+    assert.deepEqual([config.programs.get('port-5')?.group, config.programs.get('port-6')?.group, config.programs.get('web')?.group], ['port', 'port', 'web']);
+    assert.deepEqual(config.supervisord!.warnings.map(formatIssue), []);
   });
 
   it('reads [include] files= globs relative to the including file, with %(here)s of the included one', async () => {
@@ -97,7 +99,7 @@ process_name=port-%(process_num)s
       `${join(dir, 'conf.d', 'bad.conf')}:3:13: [program:b] startsecs: expected a whole number, got "soon"`,
       `${join(dir, 'supervisord.conf')}:14:11: [program:a] autostart: expected true/false, yes/no, on/off or 1/0, got "perhaps"`,
       // Found by the stages shared with YAML, and still located in the INI file.
-      `${join(dir, 'supervisord.conf')}:15:14: programs.a.stopsignal: expected a signal such as TERM, SIGUSR1 or 15, got BOGUS`,
+      `${join(dir, 'supervisord.conf')}:15:14: [program:a] stopsignal: expected a signal such as TERM, SIGUSR1 or 15, got BOGUS`,
     ]);
     await writeFile(join(dir, 'conf.d', 'bad.conf'), '[program:b]\ncommand=/bin/cat\n');
     await writeFile(join(dir, 'supervisord.conf'), main(dir, '\n[include]\nfiles=conf.d/*.conf\n[program:a]\ncommand=/bin/cat\ncolour=blue\n[mystery]\n'));

@@ -6,12 +6,12 @@ import type { ProgramConfig, ScheduleConfig } from '../../src/config/types.js';
 
 // Listing every field here makes the build fail when ProgramConfig gains one that this test does not know.
 const programFields: Record<keyof ProgramConfig, true> = {
-  name: true, cmd: true, argv: true, numprocs: true, umask: true, workingDir: true, autostart: true, autorestart: true,
+  name: true, group: true, cmd: true, argv: true, numprocs: true, umask: true, workingDir: true, autostart: true, autorestart: true,
   exitCodes: true, startRetries: true, startTimeMs: true, stopSignal: true, stopTimeMs: true, stdout: true, stderr: true,
   redirectStderr: true, stdoutMaxBytes: true, stdoutBackups: true, stderrMaxBytes: true, stderrBackups: true,
   logTimestamps: true, tty: true, logFileMode: true, env: true, user: true, priority: true, stopAsGroup: true, killAsGroup: true,
   schedule: true, timeoutMs: true, healthcheck: true, ready: true, heartbeat: true, dependsOn: true, port: true,
-  prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true, pidFile: true,
+  prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true, stdoutCaptureMaxBytes: true, stderrCaptureMaxBytes: true, pidFile: true,
 };
 const scheduleFields: Record<keyof ScheduleConfig, true> = { expression: true, timezone: true, overlap: true, catchup: true, jitterMs: true, times: true, retryDelayMs: true, retryMaxDelayMs: true };
 // The program's name is the key it sits under, and the schedule group is filled by its own keys.
@@ -44,13 +44,15 @@ describe('the program-key table', () => {
     const plain = parse('programs: { a: { cmd: x } }').programs.get('a')!;
     const job = parse('programs: { a: { cmd: x, schedule: "@hourly" } }').programs.get('a')!;
     for (const row of programKeys) {
-      if (row.key === 'cmd' || row.field.startsWith('schedule.')) continue;
+      // A program's group defaults to its own name, which no table row can hold.
+      if (row.key === 'cmd' || row.key === 'group' || row.field.startsWith('schedule.')) continue;
       const field = row.field as keyof ProgramConfig;
       assert.deepEqual(plain[field], row.default, row.key);
       assert.deepEqual(job[field], 'scheduledDefault' in row ? row.scheduledDefault : row.default, row.key);
     }
     assert.deepEqual(job.schedule, { expression: '@hourly', timezone: null, overlap: 'skip', catchup: false, jitterMs: 0, times: 0, retryDelayMs: 1000, retryMaxDelayMs: 60_000 });
     assert.equal(plain.schedule, null);
+    assert.equal(plain.group, 'a');
   });
 
   it('reads every alias as its key', () => {

@@ -23,9 +23,9 @@ describe('sd_notify decisions', () => {
   });
 
   it('is ready when every autostart program runs, schedules and manual programs aside', () => {
-    const program = (name: string, autostart: boolean, schedule: object | null) => [name, { name, autostart, schedule }] as const;
+    const program = (name: string, autostart: boolean, schedule: object | null) => [name, { name, group: name, numprocs: 1, autostart, schedule }] as const;
     const config = { programs: new Map([program('web', true, null), program('job', true, { expression: '@daily' }), program('manual', false, null)]) } as never;
-    const info = (group: string, state: string) => ({ group, state }) as never;
+    const info = (name: string, state: string) => ({ name, group: name, state }) as never;
     assert.equal(allAutostartRunning(config, [info('web', 'RUNNING'), info('job', 'EXITED'), info('manual', 'STOPPED')]), true);
     assert.equal(allAutostartRunning(config, [info('web', 'STARTING'), info('job', 'EXITED')]), false);
   });

@@ -4,7 +4,7 @@ import type { SupervisordConfig } from '../types.js';
 import type { IniDocument } from './ini-reader.js';
 import { NodeMaker, SectionReader } from './ini-section-reader.js';
 import type { IniIssueList, IniSources } from './ini-sources.js';
-import { programsOfSection, type MadeProgram } from './ini-program.js';
+import { programsOfSection, type MadeProgram, type SectionGroup } from './ini-program.js';
 import { readInetServer, readSupervisordSection, readSupervisorctl, readUnixServer } from './ini-settings.js';
 import { iniInteger, iniList, iniName } from './ini-values.js';
 
@@ -55,7 +55,7 @@ export function translateIni(document: IniDocument, sources: IniSources, issues:
   const serverUrl = socketEntry ? `unix://${String((socketEntry[1] as { value?: unknown }).value)}` : null;
 
   const groups = readGroups(document, reader, names);
-  const groupOf = new Map(groups.flatMap((group) => group.programs.map((program) => [program, group.name] as const)));
+  const groupOf = new Map(groups.flatMap(({ group, programs: members }) => members.map((program) => [program, group] as const)));
   const identifier = settings?.identifier ?? 'supervisor';
   const context = { make, names, childLogDir: settings?.childLogDir ?? '/tmp', identifier, globalEnv, serverUrl, cwd, configFile: sources.position(0).file };
   const programs: MadeProgram[] = [];
@@ -68,7 +68,7 @@ export function translateIni(document: IniDocument, sources: IniSources, issues:
       section.error(section.offset, '', `${programName.expected}, got ${JSON.stringify(kind[2])}`);
       continue;
     }
-    programs.push(...programsOfSection(section, programName.value, groupOf.get(programName.value) ?? programName.value, context, kind[1] === 'eventlistener'));
+    programs.push(...programsOfSection(section, programName.value, kind[1] === 'program' ? groupOf.get(programName.value) ?? null : null, context, kind[1] === 'eventlistener'));
   }
   const seen = new Map<string, MadeProgram>();
   for (const program of programs) {
@@ -90,11 +90,12 @@ export function translateIni(document: IniDocument, sources: IniSources, issues:
   for (const made of readers) made.warnUnknown();
   const root = make.map(top, 0);
   const fallbackSettings = { pidFile: `${cwd}/supervisord.pid`, identifier, nodaemon: false, minfds: 1024, minprocs: 200, umask: 0o022, user: null, directory: null, childLogDir: '/tmp', nocleanup: false, stripAnsi: false };
-  return { root, supervisord: { ...(settings ?? fallbackSettings), unixServer: unixServer?.server ?? null, supervisorctl, groups } };
+  return { root, supervisord: { ...(settings ?? fallbackSettings), unixServer: unixServer?.server ?? null, supervisorctl, groups: groups.map(({ group, programs: members }) => ({ name: group.name, programs: members, priority: group.priority?.value ?? 999 })) } };
 }
 
-function readGroups(document: IniDocument, reader: (name: string) => SectionReader | undefined, names: Map<string, string | number>): SupervisordConfig['groups'] {
-  const groups: { name: string; programs: string[]; priority: number }[] = [];
+/** `[group:x]` sections: each names the programs whose processes become `x:name`. */
+function readGroups(document: IniDocument, reader: (name: string) => SectionReader | undefined, names: Map<string, string | number>): { group: SectionGroup; programs: string[] }[] {
+  const groups: { group: SectionGroup; programs: string[] }[] = [];
   for (const sectionName of document.sections.keys()) {
     if (!sectionName.startsWith('group:')) continue;
     const section = reader(sectionName)!;
@@ -107,10 +108,13 @@ function readGroups(document: IniDocument, reader: (name: string) => SectionRead
     for (const program of list) {
       if (!document.sections.has(`program:${program}`)) section.error(programs.at, 'programs', `[${sectionName}] names unknown program ${program}`);
     }
-    const priority = section.typed('priority', names, iniInteger)?.value ?? 999;
-    const name = sectionName.slice('group:'.length);
-    groups.push({ name, programs: list, priority });
-    section.warn(section.offset, '', `taskmaster has no groups of several programs: ${list.join(', ')} keep their own names (and priorities)`);
+    const priority = section.typed('priority', names, iniInteger) ?? null;
+    const name = iniName(sectionName.slice('group:'.length));
+    if (!name.ok) {
+      section.error(section.offset, '', `${name.expected}, got ${JSON.stringify(sectionName.slice('group:'.length))}`);
+      continue;
+    }
+    groups.push({ group: { name: name.value, at: programs.at, priority }, programs: list });
   }
   return groups;
 }

@@ -23,6 +23,15 @@ export interface ProgramContext {
   readonly configFile: string;
 }
 
+/** The group a section's processes join: a `[group:x]` naming it, else the section's own name. */
+export interface SectionGroup {
+  readonly name: string;
+  /** Where the group was named: the `[group:x]` programs= value, or the section. */
+  readonly at: number;
+  /** `[group:x] priority=`: the default of members that set none. */
+  readonly priority: { readonly value: number; readonly at: number } | null;
+}
+
 /** One YAML program made from a section: its name and its mapping. */
 export interface MadeProgram {
   readonly name: string;
@@ -49,7 +58,7 @@ type Entry = readonly [string, Node];
 export const terminalPaths = /^(\/dev\/(stdout|stderr|fd\/[12])|\/proc\/self\/fd\/[12])$/;
 
 /** The keys of one process, as supervisord reads them; `collapsed` is how many processes one YAML program stands for. */
-function programEntries(reader: SectionReader, names: Expansions, processName: string, collapsed: number, context: ProgramContext, listener: boolean): Entry[] {
+function programEntries(reader: SectionReader, names: Expansions, processName: string, collapsed: number, context: ProgramContext, listener: boolean, group: SectionGroup | null): Entry[] {
   const { make } = context;
   const entries: Entry[] = [];
   const put = (key: string, value: string | number | boolean, at: number): void => void entries.push([key, make.scalar(value, at)]);
@@ -59,7 +68,7 @@ function programEntries(reader: SectionReader, names: Expansions, processName: s
     if (!reader.raw('command')) reader.error(reader.offset, '', `program section [${reader.section.name}] does not specify a command`);
   } else put('cmd', command.value, command.at);
   if (collapsed > 1) put('numprocs', collapsed, reader.offset);
-  const priority = typed('priority', iniInteger);
+  const priority = typed('priority', iniInteger) ?? group?.priority;
   if (priority) put('priority', priority.value, priority.at);
   const autostart = typed('autostart', iniBoolean);
   if (autostart) put('autostart', autostart.value, autostart.at);
@@ -131,7 +140,7 @@ function outputEntries(reader: SectionReader, names: Expansions, processName: st
   const backups = reader.typed(`${stream}_logfile_backups`, names, wholeNumber);
   if (backups) entries.push([`${stream}_backups`, make.scalar(backups.value, backups.at)]);
   const capture = reader.typed(`${stream}_capture_maxbytes`, names, iniByteSize);
-  if (capture && capture.value > 0) reader.warn(capture.at, `${stream}_capture_maxbytes`, 'capture mode (PROCESS_COMMUNICATION events) is not supported; ignored');
+  if (capture) entries.push([`${stream}_capture_maxbytes`, make.scalar(capture.value, capture.at)]);
   const events = reader.typed(`${stream}_events_enabled`, names, iniBoolean);
   if (events?.value) {
     // stdout_events / stderr_events come with event listener support (issue 12, event listeners).
@@ -186,9 +195,11 @@ function fingerprint(entries: readonly Entry[], processName: string): string {
 /**
  * A `[program:x]` or `[eventlistener:x]` section as YAML programs. Its processes become one
  * program with `numprocs` when they differ only by name and the names are taskmaster's
- * (`x_00`, `x_01` ...); otherwise one program per process, named by `process_name`.
+ * (`x_00`, `x_01` ...); otherwise one program per process, named by `process_name`, each with
+ * `group: x` (or the `[group:...]` naming the section), so they are `x:name` as in supervisord.
  */
-export function programsOfSection(reader: SectionReader, programName: string, groupName: string, context: ProgramContext, listener: boolean): MadeProgram[] {
+export function programsOfSection(reader: SectionReader, programName: string, group: SectionGroup | null, context: ProgramContext, listener: boolean): MadeProgram[] {
+  const groupName = group?.name ?? programName;
   const base = new Map<string, string | number>([...context.names, ['program_name', programName], ['group_name', groupName]]);
   const numprocsRead = reader.typed('numprocs', base, iniInteger);
   const numprocs = numprocsRead?.value ?? 1;
@@ -202,14 +213,16 @@ export function programsOfSection(reader: SectionReader, programName: string, gr
   }
   const made: { name: string; entries: Entry[]; fingerprint: string }[] = [];
   for (let processNum = start; processNum < start + Math.max(numprocs, 1); processNum += 1) {
-    reader.quiet = processNum !== start;
     const names = new Map<string, string | number>([...base, ['process_num', processNum], ['numprocs', numprocs]]);
+    // Only for the ENV_ names here: programEntries reads it again and says what is wrong with it.
+    reader.quiet = true;
     const own = reader.typed('environment', names, iniEnvironment);
+    reader.quiet = processNum !== start;
     for (const [key, value] of Object.entries({ ...context.globalEnv, ...own?.value })) names.set(`ENV_${key}`, value);
     const processName = reader.typed('process_name', names, iniName)?.value ?? programName;
     made.push({ name: processName, entries: [], fingerprint: '' });
     const entry = made[made.length - 1]!;
-    entry.entries = programEntries(reader, names, processName, 1, context, listener);
+    entry.entries = programEntries(reader, names, processName, 1, context, listener, group);
     const listenerPart = listener ? listenerEntry(reader, names, context) : undefined;
     if (listenerPart) entry.entries.push(listenerPart);
     entry.fingerprint = fingerprint(entry.entries, processName);
@@ -219,22 +232,21 @@ export function programsOfSection(reader: SectionReader, programName: string, gr
     reader.warn(reader.offset, '', 'event listeners are not supported by this build; the section is skipped');
     return [];
   }
+  // Its processes are `group:name`: the YAML program takes the process's name and the group its own key.
+  const grouped = (name: string, entries: Entry[]): MadeProgram => {
+    if (groupName !== name || group) entries.push(['group', context.make.scalar(groupName, group?.at ?? reader.offset)]);
+    return { name, at: reader.offset, node: context.make.map(entries, reader.offset) };
+  };
   const taskmasterNames = made.every((entry, index) => entry.name === `${programName}_${String(index).padStart(2, '0')}`);
   const alike = made.every((entry) => entry.fingerprint === made[0]!.fingerprint);
   if (made.length > 1 && taskmasterNames && alike) {
     const names = new Map<string, string | number>([...base, ['process_num', start], ['numprocs', numprocs]]);
     reader.quiet = true;
-    const entries = programEntries(reader, names, programName, made.length, context, listener);
+    const entries = programEntries(reader, names, programName, made.length, context, listener, group);
     const listenerPart = listener ? listenerEntry(reader, names, context) : undefined;
     if (listenerPart) entries.push(listenerPart);
     reader.quiet = false;
-    return [{ name: programName, at: reader.offset, node: context.make.map(entries, reader.offset) }];
+    return [grouped(programName, entries)];
   }
-  if (made.length > 1) {
-    reader.warn(reader.offset, '', `its ${made.length} processes differ by more than their names, so they run as separate programs ${made.map((entry) => entry.name).join(', ')}: "${programName}:*" does not name them together`);
-  }
-  if (made.length === 1 && made[0]!.name !== programName) {
-    reader.warn(processNameRaw?.valueStart ?? reader.offset, 'process_name', `the program is named ${programName}, its section's name: taskmaster has no process names apart from program names`);
-  }
-  return made.map((entry) => ({ name: made.length === 1 ? programName : entry.name, at: reader.offset, node: context.make.map(entry.entries, reader.offset) }));
+  return made.map((entry) => grouped(entry.name, entry.entries));
 }

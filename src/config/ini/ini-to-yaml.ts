@@ -6,7 +6,8 @@ import { translateIniFile } from './load-ini-config.js';
 
 /**
  * `taskmaster convert`: a supervisord config as the YAML config that loads to the same
- * programs and settings. What YAML has no key for (pidfile, groups ...) is listed in comments.
+ * programs and settings. What YAML has no key for (pidfile, umask ...) is listed in comments;
+ * `[group:x]` and free-form process names become each program's `group` key.
  */
 export async function iniToYaml(file: string): Promise<{ yaml: string; warnings: readonly ConfigIssue[] }> {
   const { text } = await readConfigFile(file);
@@ -20,7 +21,6 @@ export async function iniToYaml(file: string): Promise<{ yaml: string; warnings:
     `  pidfile ${supervisord.pidFile} (--pidfile), nodaemon ${supervisord.nodaemon} (-d to detach), umask ${supervisord.umask.toString(8).padStart(3, '0')}`,
     ...(supervisord.user ? [`  user ${supervisord.user}`] : []),
     ...(supervisord.directory ? [`  directory ${supervisord.directory}`] : []),
-    ...supervisord.groups.map((group) => `  [group:${group.name}] programs ${group.programs.join(', ')}, priority ${group.priority}`),
   ];
   const document = new Document(translated.root);
   document.commentBefore = notes.map((line) => ` ${line}`).join('\n');

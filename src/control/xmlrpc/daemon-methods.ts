@@ -44,7 +44,7 @@ export function daemonMethods(api: SupervisorApi, daemon: DaemonControl): Record
     'supervisor.getIdentification': {
       signature: ['string'],
       help: 'Return identifying string of supervisord.\n\n@return string identifier identifying string',
-      run: async () => 'supervisor',
+      run: () => api.identification(),
     },
     'supervisor.getState': {
       signature: ['struct'],
@@ -77,9 +77,9 @@ export function daemonMethods(api: SupervisorApi, daemon: DaemonControl): Record
         refuseUnlessRunning();
         const result = await call(() => api.stageConfig());
         if (!result.ok || result.diff === null) throw new RpcFault('CANT_REREAD', result.errors.join('; '));
-        // Supervision-only changes were applied in place by stageConfig: only those needing a restart are left.
-        const changed = result.diff.changed.filter((change) => change.respawn).map((change) => change.name);
-        return [[[...result.diff.added], changed, [...result.diff.removed]]];
+        // By group, as supervisorctl acts on them; supervision-only changes were applied in place by stageConfig.
+        const { added, changed, removed } = result.diff.groups;
+        return [[[...added], [...changed], [...removed]]];
       },
     },
     'supervisor.addProcessGroup': {
@@ -113,7 +113,7 @@ export function daemonMethods(api: SupervisorApi, daemon: DaemonControl): Record
               uid: process.user ?? 'none',
               command: program.cmd,
               exitcodes: [...process.exitCodes],
-              group: program.name,
+              group: program.group,
               group_prio: program.priority,
               inuse: program.inUse,
               killasgroup: process.killAsGroup,
