@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8's heap settings apply only to what is allocated after them.
+import './heap-tuning.js';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
