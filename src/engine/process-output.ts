@@ -140,7 +140,7 @@ export class ProcessOutput {
       ring.push(chunk);
       run.push(stream, chunk);
       log.copyOutput(fullName, stream, chunk);
-      for (const listener of this.listeners) listener(stream, chunk);
+      if (this.listeners.size > 0) for (const listener of this.listeners) listener(stream, chunk);
     };
     const stamp = program.logTimestamps ? (line: Buffer) => Buffer.concat([Buffer.from(`${formatTimestamp(new Date())} `), line]) : undefined;
     if (output.kind === 'inherit') {
