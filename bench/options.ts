@@ -16,9 +16,11 @@ export interface Sizes {
   /** Schedules: how many every-second jobs, and the window their lateness and CPU are measured over. */
   readonly scheduleJobs: number;
   readonly scheduleWindowMs: number;
+  /** kill -9 of random children of a fleet, one after another (issue 17: flat memory after 10,000). */
+  readonly churn: { readonly kills: number; readonly fleet: number };
 }
 
-export const workloadNames = ['restart', 'idle', 'fleet', 'output', 'flood', 'schedule'] as const;
+export const workloadNames = ['restart', 'idle', 'fleet', 'output', 'flood', 'schedule', 'churn'] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
 export interface BenchOptions {
@@ -33,15 +35,15 @@ export interface BenchOptions {
 }
 
 const sizesByMode: Record<BenchOptions['mode'], Sizes> = {
-  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5, floodKills: 100, floodToolBudgetMs: 30_000, scheduleJobs: 1000, scheduleWindowMs: 15_000 },
-  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2, floodKills: 20, floodToolBudgetMs: 8000, scheduleJobs: 1000, scheduleWindowMs: 4000 },
-  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2, floodKills: 3, floodToolBudgetMs: 2000, scheduleJobs: 20, scheduleWindowMs: 2000 },
+  full: { kills: 200, fleet: 1000, idleCounts: [1, 100], idleWindowMs: 5000, outputWindowMs: 2000, outputRounds: 2, cliRuns: 5, floodKills: 100, floodToolBudgetMs: 30_000, scheduleJobs: 1000, scheduleWindowMs: 15_000, churn: { kills: 10_000, fleet: 100 } },
+  quick: { kills: 30, fleet: 100, idleCounts: [1], idleWindowMs: 1500, outputWindowMs: 600, outputRounds: 1, cliRuns: 2, floodKills: 20, floodToolBudgetMs: 8000, scheduleJobs: 1000, scheduleWindowMs: 4000, churn: { kills: 500, fleet: 20 } },
+  smoke: { kills: 5, fleet: 20, idleCounts: [1], idleWindowMs: 500, outputWindowMs: 300, outputRounds: 1, cliRuns: 2, floodKills: 3, floodToolBudgetMs: 2000, scheduleJobs: 20, scheduleWindowMs: 2000, churn: { kills: 20, fleet: 3 } },
 };
 
 export const usage = `Usage: node dist/bench/run.js [--quick] [--smoke] [--only TOOL[,TOOL]] [--workload NAME[,NAME]] [--out DIR]
 
 Runs the benchmark workloads under Taskmaster, supervisord and PM2, plus the floor.
-  --quick        smaller sizes, under 2 minutes
+  --quick        smaller sizes, under 2.5 minutes
   --smoke        tiny sizes, to check that the harness works (implies --quick)
   --only LIST    tools to run, among ${toolNames.join(', ')} (the floor always runs)
   --workload LIST  workloads to run, among ${workloadNames.join(', ')} (default: all)

@@ -1,6 +1,7 @@
-// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, AF_UNIX datagrams (sd_notify both ways), listening sockets libuv never accepts on (socket activation), and a plain pipe for a child's stdin.
+// The system calls Node does not expose: becoming a subreaper, waiting for one given pid, AF_UNIX datagrams (sd_notify both ways), listening sockets libuv never accepts on (socket activation), setrlimit(RLIMIT_NOFILE) (supervisord's minfds), and a plain pipe for a child's stdin.
 #include <node_api.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -317,6 +318,24 @@ napi_value MakePipe(napi_env env, napi_callback_info) {
   return result;
 }
 
+// setNoFileLimit(soft, hard): setrlimit(RLIMIT_NOFILE); raising the hard limit needs root (or CAP_SYS_RESOURCE).
+napi_value SetNoFileLimit(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double soft = 0;
+  double hard = 0;
+  if (argc < 2 || napi_get_value_double(env, argv[0], &soft) != napi_ok || napi_get_value_double(env, argv[1], &hard) != napi_ok || soft < 0 || hard < soft) {
+    napi_throw_type_error(env, "E_RLIMIT_ARGUMENT", "setNoFileLimit expects a soft and a hard limit, soft <= hard");
+    return nullptr;
+  }
+  rlimit limit{static_cast<rlim_t>(soft), static_cast<rlim_t>(hard)};
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return ThrowErrno(env, "setrlimit(RLIMIT_NOFILE)");
+  napi_value result;
+  napi_get_boolean(env, true, &result);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"setChildSubreaper", nullptr, SetChildSubreaper, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -328,6 +347,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"listenTcp", nullptr, ListenTcp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"listenUnix", nullptr, ListenUnix, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"makePipe", nullptr, MakePipe, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setNoFileLimit", nullptr, SetNoFileLimit, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

@@ -24,3 +24,5 @@ execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 
 });
 // The web dashboard, served at / by the control API.
 execFileSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], { cwd: root, stdio: 'inherit' });
+// taskmasterctl as one file, the bin: a one-shot command starts faster.
+execFileSync(process.execPath, [join(root, 'scripts', 'bundle-ctl.mjs')], { cwd: root, stdio: 'inherit' });

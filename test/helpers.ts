@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..');
 export const fixtures = join(repoRoot, 'test', 'fixtures');
 export const taskmasterBin = join(here, '..', 'src', 'cli', 'taskmaster.js');
-export const taskmasterctlBin = join(here, '..', 'src', 'cli', 'taskmasterctl.js');
+/** taskmasterctl as installed: the bundle of its ES modules (scripts/bundle-ctl.mjs), remade when tsc has written them since. */
+export const taskmasterctlBin = join(here, '..', 'taskmasterctl.cjs');
+const ctlModules = join(here, '..', 'src', 'cli', 'taskmasterctl.js');
+if (!existsSync(taskmasterctlBin) || statSync(taskmasterctlBin).mtimeMs < statSync(ctlModules).mtimeMs) {
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'bundle-ctl.mjs')], { stdio: 'inherit' });
+}
 
 const tempDirs = new Set<string>();
 // Whatever a test file made in the temporary folder goes when the file's process ends.

@@ -4,7 +4,7 @@ import { formatNumber } from './format.js';
 const colours: Record<Column, string> = { taskmaster: '#2b6cb0', supervisord: '#c05621', pm2: '#2f855a', floor: '#718096' };
 const titles: Record<Column, string> = { taskmaster: 'Taskmaster', supervisord: 'supervisord', pm2: 'PM2', floor: 'floor' };
 /** The figures worth a picture, in reading order. */
-const chartedRows = ['restart-median', 'restart-p99', 'fleet-start', 'fleet-stop', 'status-cli', 'reload-time', 'idle-rss-1000', 'idle-rss-100', 'output-rate-1', 'output-rate-10', 'output-rate-binary-1'];
+const chartedRows = ['restart-median', 'restart-p99', 'fleet-start', 'fleet-stop', 'status-cli', 'reload-time', 'idle-rss-1000', 'idle-rss-100', 'output-rate-1', 'output-rate-10', 'output-rate-10-shared', 'output-rate-binary-1'];
 
 const width = 960;
 const columnWidth = width / 2;

@@ -65,3 +65,42 @@ export function startTickSpawner(jobs: number, argv: readonly string[], cleanup:
     },
   };
 }
+
+/** Node spawning `count` children with Taskmaster's stdio; resolves with the ms from the word go until all have spawned. */
+export async function timeSpawnFleet(count: number, argv: readonly string[], cleanup: Cleanup): Promise<number> {
+  const child = spawn(process.execPath, [join(floorDir, 'spawn-fleet.js'), String(count), ...argv], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const fleet = track(child, `floor spawning ${count}`, cleanup);
+  const lines = readLines(child);
+  try {
+    await withTimeout(lines.next(), 15_000, 'the floor spawner to start');
+    child.stdin!.write('go\n');
+    const elapsed = Number(await withTimeout(lines.next(), 180_000, `the floor to spawn ${count} children`));
+    cleanup.rememberTree(fleet.pid);
+    return elapsed;
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** The next line a child writes, one call at a time. */
+function readLines(child: ChildProcess): { next(): Promise<string> } {
+  let buffered = '';
+  const waiting: ((line: string) => void)[] = [];
+  const deliver = (): void => {
+    for (let end = buffered.indexOf('\n'); end !== -1 && waiting.length > 0; end = buffered.indexOf('\n')) {
+      waiting.shift()!(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+    }
+  };
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+    buffered += text;
+    deliver();
+  });
+  return {
+    next: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        deliver();
+      }),
+  };
+}

@@ -5,5 +5,6 @@ import { fileURLToPath } from 'node:url';
 const distDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const repoRoot = join(distDir, '..');
 export const taskmasterBin = join(distDir, 'src', 'cli', 'taskmaster.js');
-export const taskmasterctlBin = join(distDir, 'src', 'cli', 'taskmasterctl.js');
+/** The bin, the one-file bundle `npm run bench` builds (scripts/bundle-ctl.mjs). */
+export const taskmasterctlBin = join(distDir, 'taskmasterctl.cjs');
 export const floorDir = join(distDir, 'bench', 'floor');

@@ -20,11 +20,14 @@ interface FloodCase {
   readonly writers: number;
   readonly what: string;
   readonly argv: () => readonly string[];
+  /** All writers append to one file (numprocs writing one log), as ten O_APPEND writers do on their own in the floor. */
+  readonly sharedFile?: true;
 }
 
 const floodCases: readonly FloodCase[] = [
   { id: '1', writers: 1, what: 'stdout', argv: () => [which('yes'), floodLine] },
   { id: '10', writers: 10, what: 'stdout', argv: () => [which('yes'), floodLine] },
+  { id: '10-shared', writers: 10, what: 'stdout into one file', argv: () => [which('yes'), floodLine], sharedFile: true },
   { id: 'binary-1', writers: 1, what: 'binary stdout (no newlines)', argv: () => [which('cat'), '/dev/zero'] },
 ];
 
@@ -44,7 +47,8 @@ function sizeOf(path: string): number {
 /** Bytes landed in `files` and CPU spent by `pid` over one window, once writers run at full speed. */
 async function sampleFlood(files: readonly string[], pid: number | null, windowMs: number): Promise<Flood> {
   await sleepMs(warmUpMs);
-  const total = (): number => files.reduce((sum, file) => sum + sizeOf(file), 0);
+  const distinct = [...new Set(files)];
+  const total = (): number => distinct.reduce((sum, file) => sum + sizeOf(file), 0);
   const bytesBefore = total();
   const cpuBefore = pid === null ? 0 : readCpuSeconds(pid);
   const startedAt = performance.now();
@@ -55,7 +59,7 @@ async function sampleFlood(files: readonly string[], pid: number | null, windowM
   return { bytesPerSecond: bytes / seconds, cpuSecondsPerGb: bytes > 0 ? cpuSeconds / (bytes / 1e9) : Number.NaN };
 }
 
-/** The floor: the child writing straight to its file, with no supervisor reading a pipe. */
+/** The floor: the child writing straight to its file (O_APPEND, so writers sharing one never overwrite each other), with no supervisor reading a pipe. */
 async function floodStraightToFiles(argv: readonly string[], files: readonly string[], windowMs: number): Promise<Flood> {
   const pids: number[] = [];
   try {
@@ -72,13 +76,14 @@ async function floodStraightToFiles(argv: readonly string[], files: readonly str
   }
 }
 
-/** One and ten children flooding text, and one flooding binary, into log files: MB/s landed and supervisor CPU seconds per GB. */
+/** One and ten children flooding text (ten into their own files and into one shared file), and one flooding binary, into log files: MB/s landed and supervisor CPU seconds per GB. */
 export async function measureOutputThroughput(context: BenchContext): Promise<void> {
   const { sizes, results } = context;
-  for (const { id, writers, what, argv } of floodCases) {
+  for (const { id, writers, what, argv, sharedFile } of floodCases) {
     const children = `${writers} child${writers === 1 ? '' : 'ren'}`;
-    const rate = results.row(`output-rate-${id}`, 'output', `output throughput, ${children} flooding ${what}`, 'MB/s', { higherIsBetter: true, target: '≥ 0.9 × floor' });
-    const cpu = results.row(`output-cpu-${id}`, 'output', `supervisor CPU per GB of output, ${children}${id.startsWith('binary') ? ', binary' : ''}`, 's/GB');
+    const rate = results.row(`output-rate-${id}`, 'output', `output throughput, ${children} flooding ${what}`, 'MB/s', { higherIsBetter: true, target: writers === 1 ? '≥ 0.9 × floor' : '≥ 0.8 × floor' });
+    const cpu = results.row(`output-cpu-${id}`, 'output', `supervisor CPU per GB of output, ${children}${id.startsWith('binary') ? ', binary' : ''}${sharedFile ? ', one file' : ''}`, 's/GB');
+    const fileNames = (dir: string): string[] => Array.from({ length: writers }, (_, index) => join(dir, sharedFile ? 'flood.log' : `flood${index}.log`));
     for (const [column, reason] of context.unavailable) rate[column] = cpu[column] = { missing: reason };
     cpu.floor = { missing: 'no supervisor' };
     const sessions: Session[] = [];
@@ -87,7 +92,7 @@ export async function measureOutputThroughput(context: BenchContext): Promise<vo
     try {
       for (const tool of context.tools) {
         const dir = await context.cleanup.makeTempDir(`output-${tool.name}-${id}`);
-        const files = Array.from({ length: writers }, (_, index) => join(dir, `flood${index}.log`));
+        const files = fileNames(dir);
         const programs: ProgramSpec[] = files.map((file, index) => ({ name: `flood${index}`, argv: argv(), stdoutFile: file, autostart: false }));
         try {
           sessions.push(await tool.launch(programs, `output-${id}`));
@@ -98,7 +103,7 @@ export async function measureOutputThroughput(context: BenchContext): Promise<vo
         }
       }
       const floorDir = await context.cleanup.makeTempDir(`output-floor-${id}`);
-      filesOf.set('floor', Array.from({ length: writers }, (_, index) => join(floorDir, `flood${index}.log`)));
+      filesOf.set('floor', fileNames(floorDir));
       samples.set('floor', []);
 
       const participants: (Session | 'floor')[] = [...sessions, 'floor'];
@@ -123,7 +128,7 @@ export async function measureOutputThroughput(context: BenchContext): Promise<vo
             samples.delete(column);
           }
           // Gigabytes of output are not worth keeping; truncating keeps the inode a tool may still hold open.
-          for (const file of files) await truncate(file, 0).catch(() => undefined);
+          for (const file of new Set(files)) await truncate(file, 0).catch(() => undefined);
         }
       }
     } finally {

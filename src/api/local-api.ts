@@ -76,6 +76,14 @@ export class LocalApi implements SupervisorApi {
     return process.pid;
   }
 
+  async identification(): Promise<string> {
+    return this.supervisor.identifier;
+  }
+
+  async clearEventLog(): Promise<void> {
+    this.supervisor.log.clear();
+  }
+
   async history(name: string): Promise<ProcessHistory[]> {
     return this.supervisor.history(name);
   }

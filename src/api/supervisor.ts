@@ -77,7 +77,7 @@ export class Supervisor extends EventEmitter {
     this.stoppedByHand = new StoppedByHand(this.state);
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
-    this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name) });
+    this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name), identifier: () => this.identifier });
     this.host = {
       log: this.log,
       outputs: this.outputs,
@@ -85,6 +85,7 @@ export class Supervisor extends EventEmitter {
       logDir: () => this.config.logDir,
       inheritSink: process.stdout,
       colourFor: (name) => colourFor(name),
+      stripAnsi: () => this.config.supervisord?.stripAnsi === true,
       socketPath: config.socket,
       extensions: this.processFeatures,
       mayRestart: () => !this.shuttingDown,
@@ -125,6 +126,11 @@ export class Supervisor extends EventEmitter {
     this.reloader = new Reloader(this, config, overrides);
     this.listenersLoaded = this.eventListeners.ensure(config.programs.values()).then(() => this.eventListeners.current?.sync([...this.config.programs.values()]));
     this.on(remoteCommunicationEvent, (message: RemoteCommunicationMessage) => this.eventListeners.current?.remoteCommunication(message));
+  }
+
+  /** supervisord's `identifier` ([supervisord] identifier=, `-i`): getIdentification and the `server:` of event headers. */
+  get identifier(): string {
+    return this.config.supervisord?.identifier ?? 'supervisor';
   }
 
   get config(): SupervisorConfig {
@@ -172,7 +178,8 @@ export class Supervisor extends EventEmitter {
     const health = this.features.healthOf(process);
     const lastRun = this.processFeatures.historyOf(process).last() ?? null;
     const info = process.info(nowMs);
-    return { ...info, url: serviceUrlOf(process.program, info.port), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun, ...this.resources.fieldsOf(process, nowMs) };
+    // Onto the fresh info, not a spread: a spread then more keys is V8's slow path (~10 ms for 1000 processes).
+    return Object.assign(info, { url: serviceUrlOf(process.program, info.port), health: health?.health ?? null, nextRunAt: this.features.nextRunOf(process.program.name), lastRun }, this.resources.fieldsOf(process, nowMs));
   }
 
   status(names: readonly string[] = []): ProcessInfo[] {

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { SupervisorConfig } from '../config/types.js';
 import { lookupUser } from '../engine/user-lookup.js';
 
+export { applyMinFds } from './min-fds.js';
+
 /** supervisord's options that set a value of its [supervisord] section, by the key they set. */
 const sectionOptions = {
   user: { short: 'u', key: 'user' },

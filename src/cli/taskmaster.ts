@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8's heap settings apply only to what is allocated after them.
+import './heap-tuning.js';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -116,8 +118,15 @@ async function main(): Promise<number> {
     process.stderr.write(`taskmaster: ${privilegeError}\n`);
     return 2;
   }
+  // After the user switch, as supervisord does it: a limit only root may raise is refused to others.
+  const minFds = config.supervisord ? ini?.applyMinFds(config.supervisord.minfds) : undefined;
+  if (minFds && !minFds.ok) {
+    process.stderr.write(`taskmaster: Error: ${minFds.error}\n`);
+    return 2;
+  }
 
   const supervisor = new Supervisor(config, overrides);
+  if (minFds?.ok && minFds.info) supervisor.log.info(minFds.info);
   const api = new LocalApi(supervisor);
   // Signals are handled from here on, so one sent while leftovers are being stopped is never fatal.
   const finished = new Promise<void>((resolve) => supervisor.once('shutdown', resolve));

@@ -8,19 +8,17 @@ import { VERSION } from '../version.js';
 
 // The config parser, the shell and readline load only when used: a one-shot command starts faster.
 
-const usage = ctlUsage();
-
 async function main(): Promise<number> {
   let options;
   try {
     options = parseCtlArguments(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`taskmasterctl: ${(error as Error).message}\n${usage}\n`);
+    process.stderr.write(`taskmasterctl: ${(error as Error).message}\n${ctlUsage()}\n`);
     return 2;
   }
   const positionals = options.words;
   if (options.help) {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${ctlUsage()}\n`);
     return 0;
   }
   if (options.version) {
@@ -44,7 +42,6 @@ async function main(): Promise<number> {
     await runShell(client, { inProcess: false });
     return 0;
   }
-  const interactive = process.stdin.isTTY === true;
   const terminal: Terminal = {
     write: (text) => process.stdout.write(text),
     writeError: (text) => process.stderr.write(text),
@@ -55,8 +52,8 @@ async function main(): Promise<number> {
     attach: async (onLine) => {
       const { createInterface } = await import('node:readline');
       return new Promise<void>((release) => {
-        // Ctrl-C, Ctrl-D or the end of piped input detaches.
-        const rl = createInterface({ input: process.stdin, terminal: interactive });
+        // Ctrl-C, Ctrl-D or the end of piped input detaches. (process.stdin is made only here: it loads a dozen modules.)
+        const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true });
         rl.on('line', onLine);
         rl.on('SIGINT', () => rl.close());
         process.once('SIGINT', () => rl.close());

@@ -3,7 +3,7 @@ import { parseNotify } from './parse-notify.js';
 import { parseSockets } from './parse-sockets.js';
 import { parseListener } from './parse-listener.js';
 import { programKey, scalar, scheduleKey, type ProgramKey } from './program-key.js';
-import { nonEmptyText, oneOf, parseBoolean, parseDuration, parseWholeNumber } from './yaml-values.js';
+import { nonEmptyText, oneOf, parseBoolean, parseDuration, parseSize, parseWholeNumber } from './yaml-values.js';
 
 /** The keys beyond keeping a process alive: schedules, checks, order, ports, hooks, alerts. */
 export const featureKeys: readonly ProgramKey[] = [
@@ -63,4 +63,9 @@ export const featureKeys: readonly ProgramKey[] = [
   }),
   programKey('stdout_events', 'stdoutEvents', { aliases: ['stdout_events_enabled'], reload: 'supervision', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'send what it writes on stdout to listeners as PROCESS_LOG_STDOUT events' }),
   programKey('stderr_events', 'stderrEvents', { aliases: ['stderr_events_enabled'], reload: 'supervision', default: false, parse: scalar(parseBoolean), shown: 'false', doc: 'the same for stderr (PROCESS_LOG_STDERR)' }),
+  programKey('stdout_capture_maxbytes', 'stdoutCaptureMaxBytes', {
+    reload: 'spawn', default: 0, parse: scalar(parseSize), shown: '0 (off)',
+    doc: 'text between `<!--XSUPERVISOR:BEGIN-->` and `<!--XSUPERVISOR:END-->` on stdout is kept out of the log and sent to listeners as a PROCESS_COMMUNICATION_STDOUT event (its last this many bytes; see "Event listeners")',
+  }),
+  programKey('stderr_capture_maxbytes', 'stderrCaptureMaxBytes', { reload: 'spawn', default: 0, parse: scalar(parseSize), shown: '0 (off)', doc: 'the same for stderr (PROCESS_COMMUNICATION_STDERR)' }),
 ];

@@ -238,6 +238,9 @@ export interface ProgramFeatures {
   /** Emit PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR events for what it writes. */
   readonly stdoutEvents: boolean;
   readonly stderrEvents: boolean;
+  /** Capture mode: bytes kept of a `<!--XSUPERVISOR:BEGIN-->` block, sent as a PROCESS_COMMUNICATION event; 0 is off. */
+  readonly stdoutCaptureMaxBytes: number;
+  readonly stderrCaptureMaxBytes: number;
   /** Holds the pid while a process runs; `{name}`, `{process_num}` filled per process. */
   readonly pidFile: string | null;
 }

@@ -65,3 +65,13 @@ export interface ProcessInfo extends ProcessResources {
   /** Runs under a pseudo-terminal (`tty: true`): `fg` attaches a terminal to it. */
   readonly tty?: boolean;
 }
+
+/** Every key of ProcessInfo, that `GET /v1/status?fields=` may name. */
+export const processInfoKeys = [
+  'name', 'group', 'processName', 'state', 'pid', 'exitCode', 'signal', 'uptime', 'description', 'spawnError', 'startedAt', 'stoppedAt', 'port', 'url', 'health',
+  'nextRunAt', 'lastRun', 'exitReason', 'lastLines', 'lastLinesStream', 'lastLinesFile', 'tty', 'cpuPercent', 'cpuSeconds', 'rssBytes', 'openFds', 'restarts', 'lastExitCode',
+] as const satisfies readonly (keyof ProcessInfo)[];
+
+// Fails to compile when ProcessInfo gains a key that processInfoKeys lacks.
+const everyKeyListed: [Exclude<keyof ProcessInfo, (typeof processInfoKeys)[number]>] extends [never] ? true : never = true;
+void everyKeyListed;

@@ -95,6 +95,8 @@ export type LogSource = { readonly kind: 'process'; readonly name: string; reado
  */
 export interface SupervisorApi {
   status(names?: readonly string[]): Promise<ProcessInfo[]>;
+  /** Only `fields` of each process: over the socket, a smaller answer for a big fleet; in-process, all of them may come. */
+  status<Field extends keyof ProcessInfo>(names: readonly string[], fields: readonly Field[]): Promise<Pick<ProcessInfo, Field>[]>;
   start(names: readonly string[]): Promise<ActionResult[]>;
   stop(names: readonly string[]): Promise<ActionResult[]>;
   restart(names: readonly string[]): Promise<ActionResult[]>;
@@ -108,6 +110,8 @@ export interface SupervisorApi {
   avail(): Promise<ProgramSummary[]>;
   shutdown(): Promise<void>;
   version(): Promise<string>;
+  /** supervisord's `identifier` (XML-RPC getIdentification); `supervisor` unless an INI config or `-i` sets it. */
+  identification(): Promise<string>;
   /** The supervisor's own pid. */
   pid(): Promise<number>;
   /** The last runs of each named process: start, duration, result. */
@@ -122,6 +126,8 @@ export interface SupervisorApi {
   /** Attaches a viewer to the terminal of a running `tty: true` process (E_NOT_A_TERMINAL for a piped one). */
   attachTerminal(name: string, size: TerminalSize, viewer: TerminalViewer): Promise<TerminalAttachment>;
   clear(name: string): Promise<ActionResult[]>;
+  /** Removes the event log file and opens a fresh one (XML-RPC clearLog); E_NOT_FOUND when there is no file. */
+  clearEventLog(): Promise<void>;
   /** Bytes of a log from `start` (negative: that far from the end), at most `lengthBytes` (0: to the end, capped). */
   readLogRange(source: LogSource, start: number, lengthBytes: number): Promise<LogRange>;
   /** Reads the config file for activate/deactivateProgram (supervisorctl reread/update); supervision-only changes apply at once. */

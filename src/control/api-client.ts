@@ -1,9 +1,10 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { SupervisorEvent, WatchOptions } from '../contracts/process-events.js';
 import type { ActionResult, LogRange, ProcessHistory, LogSource, ProcessInfo, ProgramChangeResult, ProgramEntrySpec, ProgramSummary, ReloadResult, SupervisorApi } from '../contracts/supervisor-api.js';
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import type { MetricsSnapshot, ProcessSamples } from '../contracts/resource-types.js';
 import type { TerminalAttachment, TerminalSize, TerminalViewer } from '../contracts/terminal-attach.js';
+import { ReplyCutShort, requestOnce, type SocketResponse } from './socket-request.js';
 
 interface Call {
   readonly method: 'GET' | 'POST';
@@ -16,7 +17,18 @@ interface Call {
 export class ApiClient implements SupervisorApi {
   constructor(readonly socketPath: string) {}
 
-  private open(call: Call): Promise<IncomingMessage> {
+  private noSupervisor(error: NodeJS.ErrnoException): TaskmasterError {
+    return new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message}): start one with taskmaster -c FILE, or pass -s SOCKET (or -c FILE) to reach another`);
+  }
+
+  private cutShort(error: Error): TaskmasterError {
+    // The supervisor went away in the middle of its answer (it was killed, or shut down).
+    return new TaskmasterError('E_NO_SUPERVISOR', `the supervisor on ${this.socketPath} stopped answering mid-reply (${error.message})`);
+  }
+
+  /** A stream (tail -f, events): node:http, loaded only for it. */
+  private async open(call: Call): Promise<IncomingMessage> {
+    const { request: httpRequest } = await import('node:http');
     return new Promise((resolve, reject) => {
       const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
       const request = httpRequest(
@@ -32,25 +44,23 @@ export class ApiClient implements SupervisorApi {
       );
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return reject(error);
-        reject(new TaskmasterError('E_NO_SUPERVISOR', `no supervisor answers on ${this.socketPath} (${error.code ?? error.message}): start one with taskmaster -c FILE, or pass -s SOCKET (or -c FILE) to reach another`));
+        reject(this.noSupervisor(error));
       });
       request.end(payload);
     });
   }
 
-  private async call<T>(call: Call): Promise<T> {
-    const response = await this.open(call);
-    const chunks: Buffer[] = [];
+  private async call<T>(call: Omit<Call, 'signal'>): Promise<T> {
+    let response: SocketResponse;
     try {
-      for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
+      response = await requestOnce(this.socketPath, call.method, call.path, call.body === undefined ? undefined : JSON.stringify(call.body));
     } catch (error) {
-      // The supervisor went away in the middle of its answer (it was killed, or shut down).
-      throw new TaskmasterError('E_NO_SUPERVISOR', `the supervisor on ${this.socketPath} stopped answering mid-reply (${(error as Error).message})`);
+      throw error instanceof ReplyCutShort ? this.cutShort(error) : this.noSupervisor(error as NodeJS.ErrnoException);
     }
-    const text = Buffer.concat(chunks).toString('utf8');
-    const isJson = (response.headers['content-type'] ?? '').startsWith('application/json');
+    const text = response.body.toString('utf8');
+    const isJson = (response.headers.get('content-type') ?? '').startsWith('application/json');
     const body: unknown = isJson ? JSON.parse(text) : text;
-    if ((response.statusCode ?? 500) >= 400) {
+    if (response.status >= 400) {
       const error = body as { code?: ErrorCode; message?: string; details?: unknown };
       throw new TaskmasterError(error.code ?? 'E_INTERNAL', error.message ?? text, error.details);
     }
@@ -74,8 +84,10 @@ export class ApiClient implements SupervisorApi {
     }
   }
 
-  async status(names: readonly string[] = []): Promise<ProcessInfo[]> {
-    const query = names.map((name) => `name=${encodeURIComponent(name)}`).join('&');
+  status(names?: readonly string[]): Promise<ProcessInfo[]>;
+  status<Field extends keyof ProcessInfo>(names: readonly string[], fields: readonly Field[]): Promise<Pick<ProcessInfo, Field>[]>;
+  async status(names: readonly string[] = [], fields: readonly (keyof ProcessInfo)[] = []): Promise<ProcessInfo[]> {
+    const query = [...names.map((name) => `name=${encodeURIComponent(name)}`), ...(fields.length > 0 ? [`fields=${fields.join(',')}`] : [])].join('&');
     return (await this.call<{ processes: ProcessInfo[] }>({ method: 'GET', path: `/v1/status${query ? `?${query}` : ''}` })).processes;
   }
 
@@ -136,6 +148,14 @@ export class ApiClient implements SupervisorApi {
 
   async history(name: string): Promise<ProcessHistory[]> {
     return (await this.call<{ processes: ProcessHistory[] }>({ method: 'GET', path: `/v1/history?name=${encodeURIComponent(name)}` })).processes;
+  }
+
+  async identification(): Promise<string> {
+    return (await this.call<{ identification: string }>({ method: 'GET', path: '/v1/version' })).identification;
+  }
+
+  async clearEventLog(): Promise<void> {
+    await this.call({ method: 'POST', path: '/v1/clear-event-log' });
   }
 
   async pid(): Promise<number> {

@@ -1,4 +1,5 @@
 import type { ProcessState } from '../contracts/process-info.js';
+import type { StatusLine } from './format-status.js';
 import type { ProgramChangeResult, ActionResult, LogSource, ProcessHistory, ProcessInfo, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 
 /**
@@ -22,8 +23,11 @@ export interface CommandHelp {
  */
 export type CommandResult =
   | { readonly kind: 'nothing' }
-  /** `detailed`: processes were named, so a failed run shows all its kept lines; `missing`: the names asked for that name no process. */
-  | { readonly kind: 'status'; readonly processes: readonly ProcessInfo[]; readonly detailed: boolean; readonly missing: readonly string[] }
+  /**
+   * `detailed`: processes were named, so a failed run shows all its kept lines; `missing`: the names asked for that name no process.
+   * `processes` hold every key of ProcessInfo when printed as JSON, a status line's keys otherwise.
+   */
+  | { readonly kind: 'status'; readonly processes: readonly StatusLine[]; readonly detailed: boolean; readonly missing: readonly string[] }
   | { readonly kind: 'actions'; readonly results: readonly ActionResult[] }
   | { readonly kind: 'reload'; readonly result: ReloadResult }
   | { readonly kind: 'supervisor-pid'; readonly pid: number }

@@ -8,6 +8,11 @@ export type ArgumentCompletion = 'none' | 'names' | 'signal-then-names' | 'tail'
 /** Long actions whose progress a terminal shows, named by what the processes are doing. */
 export type ProgressVerb = 'starting' | 'stopping' | 'restarting';
 
+/** How the front end prints a result: a command may ask the API for less when less is printed. Absent: as JSON. */
+export interface Printing {
+  readonly json: boolean;
+}
+
 /** One command of the shell and taskmasterctl: help, completion and usage all come from its row. */
 export interface CommandRow {
   readonly name: string;
@@ -20,7 +25,7 @@ export interface CommandRow {
   /** Its own options, offered on Tab after a `-`. */
   readonly options?: readonly string[];
   /** Talks only to the API and returns data; printing is the front end's job. */
-  run(api: SupervisorApi, args: readonly string[]): Promise<CommandResult>;
+  run(api: SupervisorApi, args: readonly string[], printing?: Printing): Promise<CommandResult>;
 }
 
 export function requireNames(args: readonly string[], row: Pick<CommandRow, 'name' | 'usage'>): readonly string[] {

@@ -60,7 +60,7 @@ async function execute(api: SupervisorApi, terminal: Terminal, row: CommandRow, 
   const { args } = words;
   if (words.help) return helpFor(row);
   if (row.name === 'fg' && !terminal.attach) throw new UsageError('fg needs an interactive terminal');
-  const run = (): Promise<CommandResult> => row.run(api, args);
+  const run = (): Promise<CommandResult> => row.run(api, args, { json: terminal.json });
   if (row.progress && args.length > 0 && terminal.isTTY && !terminal.json) return withProgress(api, (text) => terminal.write(text), row.progress, args, run);
   return run();
 }

@@ -1,5 +1,9 @@
 import type { ProcessInfo, ProcessState } from '../contracts/process-info.js';
 
+/** What a status line shows of a process: a text `status` asks the supervisor for these keys only. */
+export const statusLineKeys = ['name', 'state', 'description', 'url', 'lastLines', 'lastLinesStream'] as const;
+export type StatusLine = Pick<ProcessInfo, (typeof statusLineKeys)[number]>;
+
 /** Lines of a failed run that `status` shows under its process; `status NAME` shows every kept line (20). */
 export const statusOutputLines = 3;
 
@@ -14,7 +18,7 @@ const stateColours: Record<ProcessState, string> = {
 };
 
 /** One supervisorctl-style line per process: name, state, description. */
-export function formatStatusLine(process: ProcessInfo, colour: boolean): string {
+export function formatStatusLine(process: StatusLine, colour: boolean): string {
   const name = process.name.padEnd(32);
   const state = process.state.padEnd(9);
   const painted = colour ? `${stateColours[process.state]}${state}\x1b[0m` : state;
@@ -26,9 +30,12 @@ export function formatStatusLine(process: ProcessInfo, colour: boolean): string 
  * The status line and, for a failed run, the last lines it wrote, indented under it:
  * `statusOutputLines` of them, or all that are kept when `detailed`.
  */
-export function formatStatus(process: ProcessInfo, colour: boolean, detailed: boolean): string {
-  const shown = detailed ? process.lastLines : process.lastLines.slice(-statusOutputLines);
+export function formatStatus(process: StatusLine, colour: boolean, detailed: boolean): string {
+  // Strings only, no arrays, for the line of every process: `status` of a big fleet formats a thousand of them cold.
+  const line = `${formatStatusLine(process, colour)}\n`;
   const stream = process.lastLinesStream;
-  const output = stream === null ? [] : shown.length === 0 ? ['    (it wrote nothing to stdout or stderr)'] : shown.map((line) => `    ${stream}| ${line}`);
-  return [formatStatusLine(process, colour), ...output].map((line) => `${line}\n`).join('');
+  if (stream === null) return line;
+  const shown = detailed ? process.lastLines : process.lastLines.slice(-statusOutputLines);
+  if (shown.length === 0) return `${line}    (it wrote nothing to stdout or stderr)\n`;
+  return line + shown.map((output) => `    ${stream}| ${output}\n`).join('');
 }

@@ -3,6 +3,7 @@ import type { LogSource, ProgramEntrySpec, SupervisorApi } from '../contracts/su
 import { TaskmasterError, type ErrorCode } from '../contracts/errors.js';
 import { formatMetrics, metricsContentType } from './format-metrics.js';
 import { webAssetRoutes } from './web-assets.js';
+import { pickStatusFields, statusFieldsFrom } from './status-fields.js';
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -151,7 +152,7 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
   return new Map<string, Handler>([
     ...webAssetRoutes(),
     ['POST /RPC2', async (request, response) => (await rpc())(request, response)],
-    ['GET /v1/version', json(async () => ({ version: await api.version() }))],
+    ['GET /v1/version', json(async () => ({ version: await api.version(), identification: await api.identification() }))],
     ['GET /v1/history', json(async (_body, url) => {
       const name = url.searchParams.get('name');
       if (!name) throw new TaskmasterError('E_BAD_REQUEST', 'name is required');
@@ -165,7 +166,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       response.end(text);
     }],
     ['GET /v1/pid', json(async () => ({ pid: await api.pid() }))],
-    ['GET /v1/status', json(async (_body, url) => ({ processes: await api.status(url.searchParams.getAll('name')) }))],
+    ['GET /v1/status', json(async (_body, url) => {
+      const fields = statusFieldsFrom(url.searchParams.getAll('fields'));
+      return { processes: pickStatusFields(await api.status(url.searchParams.getAll('name')), fields) };
+    })],
     ['GET /v1/avail', json(async () => ({ programs: await api.avail() }))],
     ['POST /v1/start', json(async (body) => ({ results: await api.start(namesFrom(body)) }))],
     ['POST /v1/stop', json(async (body) => ({ results: await api.stop(namesFrom(body)) }))],
@@ -182,6 +186,10 @@ export function createRoutes(api: SupervisorApi, onShutdownRequested: () => void
       return api.removeProgram(body['name']);
     })],
     ['POST /v1/clear', json(async (body) => ({ results: await api.clear(namesFrom(body)[0]!) }))],
+    ['POST /v1/clear-event-log', json(async () => {
+      await api.clearEventLog();
+      return { ok: true };
+    })],
     ['GET /v1/log-range', json(async (_body, url) => {
       const [start, length] = ['start', 'length'].map((key) => Number(url.searchParams.get(key) ?? '0'));
       if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || length! < 0) throw new TaskmasterError('E_BAD_REQUEST', 'start and length must be whole numbers, length not negative');

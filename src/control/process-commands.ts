@@ -2,18 +2,21 @@ import type { CommandRow, ProgressVerb } from './command-row.js';
 import { requireNames } from './command-row.js';
 import { TaskmasterError } from '../contracts/errors.js';
 import { UsageError } from './usage-error.js';
+import { statusLineKeys, type StatusLine } from './format-status.js';
 
 const status: CommandRow = {
   name: 'status',
   usage: 'status [NAME...]',
   summary: 'show the state of processes (all by default), and the last output of failed ones; exit 3 if one is STOPPED, EXITED or FATAL, 4 for an unknown name',
   completes: 'names',
-  run: async (api, args) => {
-    if (args.length === 0) return { kind: 'status', processes: await api.status(), detailed: false, missing: [] };
+  run: async (api, args, printing) => {
+    // Text needs a status line's keys only: for a big fleet a fifth of the bytes to encode, send and parse.
+    const ask = (names: readonly string[]): Promise<StatusLine[]> => (printing?.json === false ? api.status(names, statusLineKeys) : api.status(names));
+    if (args.length === 0) return { kind: 'status', processes: await ask([]), detailed: false, missing: [] };
     // Each name on its own, as supervisorctl does: an unknown one is reported, the others still shown.
     const found = await Promise.all(
       args.map((name) =>
-        api.status([name]).catch((error: unknown) => {
+        ask([name]).catch((error: unknown) => {
           if (error instanceof TaskmasterError && error.code === 'E_NO_SUCH_PROCESS') return name;
           throw error;
         }),

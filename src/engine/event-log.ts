@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, unlinkSync, writeSync } from 'node:fs';
+import { TaskmasterError } from '../contracts/errors.js';
 import { formatTimestamp } from '../output/format-time.js';
 import { openLogFile } from '../output/open-log-file.js';
 import { rotateFile } from '../output/rotate-file.js';
@@ -79,6 +80,23 @@ export class EventLog extends EventEmitter {
     this.fd = null;
     this.options = options;
     this.open();
+  }
+
+  /** supervisord's clearLog: the file is removed and a fresh one opened (backups stay); E_NOT_FOUND when there was none. */
+  clear(): void {
+    this.flush();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    let removeError: NodeJS.ErrnoException | null = null;
+    try {
+      unlinkSync(this.options.path);
+    } catch (error) {
+      removeError = error as NodeJS.ErrnoException;
+    }
+    this.open();
+    if (removeError?.code === 'ENOENT') throw new TaskmasterError('E_NOT_FOUND', `the event log ${this.options.path} does not exist`, { path: this.options.path });
+    if (removeError) throw new TaskmasterError('E_INTERNAL', `cannot remove the event log ${this.options.path}: ${removeError.message}`, { path: this.options.path });
+    this.info('reopening log file');
   }
 
   private format(date: Date, level: LogLevel, message: string, context: EventContext): string {

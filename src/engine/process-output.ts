@@ -3,8 +3,10 @@ import type { Readable } from 'node:stream';
 import type { OutputTarget, ProgramConfig } from '../config/types.js';
 import type { LogFile } from '../output/log-file.js';
 import type { OutputFiles } from '../output/output-files.js';
+import { captureCommunication } from '../output/comm-capture.js';
 import { pumpOutput, type Sink } from '../output/output-pump.js';
 import { RingBuffer } from '../output/ring-buffer.js';
+import { stripAnsiEscapes } from '../output/strip-ansi.js';
 import { formatTimestamp } from '../output/format-time.js';
 import type { EventLog } from './event-log.js';
 import { RunOutput } from './run-output.js';
@@ -21,6 +23,8 @@ export interface OutputHost {
   logDir(): string;
   /** A terminal colour for a process name's prefix, or '' without colour. */
   colourFor(name: string): string;
+  /** supervisord's strip_ansi (`-t`): ANSI escapes are taken out of every child's output. */
+  stripAnsi?(): boolean;
 }
 
 export type ResolvedOutput =
@@ -43,6 +47,8 @@ interface Pump {
 /** One process's output: where each stream goes, live listeners, and the recent bytes. */
 export class ProcessOutput {
   private readonly listeners = new Set<OutputListener>();
+  /** Hear each block captured between supervisord's markers (PROCESS_COMMUNICATION events). */
+  private readonly communicationListeners = new Set<OutputListener>();
   private readonly rings: Record<OutputStream, RingBuffer> = { stdout: new RingBuffer(ringBytes), stderr: new RingBuffer(ringBytes) };
   /** Pipes still being carried, each with the file it goes to (null for inherit). */
   private readonly pumps = new Set<Pump>();
@@ -106,11 +112,19 @@ export class ProcessOutput {
     return () => this.listeners.delete(listener);
   }
 
+  subscribeCommunication(listener: OutputListener): () => void {
+    this.communicationListeners.add(listener);
+    return () => this.communicationListeners.delete(listener);
+  }
+
   /** Carries one of the child's pipes to where it goes, for as long as the pipe is open; its last lines are kept in any case. */
-  private connect(source: Readable | null, output: ResolvedOutput, stream: OutputStream, run: RunOutput): void {
-    if (!source) return;
+  private connect(pipe: Readable | null, output: ResolvedOutput, stream: OutputStream, run: RunOutput): void {
+    if (!pipe) return;
     const { program, fullName } = this.owner();
     const log = this.host.log;
+    const captureMaxBytes = stream === 'stdout' ? program.stdoutCaptureMaxBytes : program.stderrCaptureMaxBytes;
+    const stripped = this.host.stripAnsi?.() === true ? stripAnsiEscapes(pipe) : pipe;
+    const source = captureMaxBytes > 0 ? captureCommunication(stripped, captureMaxBytes, (data) => this.communicated(stream, data)) : stripped;
     if (output.kind === 'discard') {
       // Read only for the last lines and the debug copy: a discarded stream is still what says why a run failed.
       source.on('data', (chunk: Buffer) => {
@@ -126,7 +140,7 @@ export class ProcessOutput {
       ring.push(chunk);
       run.push(stream, chunk);
       log.copyOutput(fullName, stream, chunk);
-      for (const listener of this.listeners) listener(stream, chunk);
+      if (this.listeners.size > 0) for (const listener of this.listeners) listener(stream, chunk);
     };
     const stamp = program.logTimestamps ? (line: Buffer) => Buffer.concat([Buffer.from(`${formatTimestamp(new Date())} `), line]) : undefined;
     if (output.kind === 'inherit') {
@@ -145,6 +159,11 @@ export class ProcessOutput {
     this.track(done, sink);
     run.track(done);
     source.once('close', () => this.host.outputs.release(output.path));
+  }
+
+  private communicated(stream: OutputStream, data: Buffer): void {
+    this.host.log.write('debug', `'${this.owner().fullName}' ${stream} emitted a comm event`);
+    for (const listener of this.communicationListeners) listener(stream, data);
   }
 
   private track(done: Promise<void>, file: LogFile | null): void {

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, fstatSync, writev } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { openLogFile } from './open-log-file.js';
 import { rotateFile } from './rotate-file.js';
+import { WritePlace } from './write-place.js';
 
 export interface LogFileOptions {
   /** Rotate once the file reaches this size; 0 never rotates. */
@@ -46,6 +47,7 @@ export class LogFile extends EventEmitter {
   private queuedTotalBytes = 0;
   private doneTotalBytes = 0;
   private waiters: { readonly untilBytes: number; readonly resolve: () => void }[] = [];
+  private readonly place = new WritePlace();
   droppedBytes = 0;
 
   constructor(
@@ -70,6 +72,7 @@ export class LogFile extends EventEmitter {
   private open(): boolean {
     try {
       this.fd = openLogFile(this.path, { mode: this.options.mode });
+      this.place.opened(this.fd, this.path);
       this.sizeBytes = fstatSync(this.fd).size;
       return true;
     } catch (error) {
@@ -196,27 +199,29 @@ export class LogFile extends EventEmitter {
       return;
     }
     const batch = this.takeBatch();
-    const fd = this.fd;
-    writev(fd, batch, (error, written) => {
-      if (error) {
-        // What was taken for this batch is lost with the failure: count it.
-        const lost = batch.reduce((sum, buffer) => sum + buffer.length, 0);
-        this.queuedBytes -= lost;
-        this.countDropped(lost);
-        this.advance(lost);
-        this.fail(error);
-        return;
-      }
-      if (written > 0) this.resumed();
-      this.sizeBytes += written;
-      const total = batch.reduce((sum, buffer) => sum + buffer.length, 0);
-      if (written < total) this.queue.unshift(Buffer.concat(batch).subarray(written));
-      const wasAboveHighWater = this.queuedBytes >= highWaterBytes;
-      this.queuedBytes -= written;
-      this.advance(written);
-      if (wasAboveHighWater && this.queuedBytes < highWaterBytes) this.emit('drain');
-      this.flush();
-    });
+    this.place.write(this.fd, batch, (error, written) => this.landed(batch, error, written));
+  }
+
+  /** A batch's write ended: what it wrote, or why it failed. */
+  private landed(batch: Buffer[], error: NodeJS.ErrnoException | null, written: number): void {
+    if (error) {
+      // What was taken for this batch is lost with the failure: count it.
+      const lost = batch.reduce((sum, buffer) => sum + buffer.length, 0);
+      this.queuedBytes -= lost;
+      this.countDropped(lost);
+      this.advance(lost);
+      this.fail(error);
+      return;
+    }
+    if (written > 0) this.resumed();
+    this.sizeBytes += written;
+    const total = batch.reduce((sum, buffer) => sum + buffer.length, 0);
+    if (written < total) this.queue.unshift(Buffer.concat(batch).subarray(written));
+    const wasAboveHighWater = this.queuedBytes >= highWaterBytes;
+    this.queuedBytes -= written;
+    this.advance(written);
+    if (wasAboveHighWater && this.queuedBytes < highWaterBytes) this.emit('drain');
+    this.flush();
   }
 
   private rotate(): void {
@@ -225,6 +230,7 @@ export class LogFile extends EventEmitter {
       this.fd = null;
       rotateFile(this.path, this.options.backups);
       this.fd = openLogFile(this.path, { mode: this.options.mode });
+      this.place.opened(this.fd, this.path);
       this.sizeBytes = 0;
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException);
@@ -258,6 +264,7 @@ export class LogFile extends EventEmitter {
     this.fd = null;
     try {
       this.fd = openLogFile(this.path, { mode: this.options.mode, truncate: true });
+      this.place.opened(this.fd, this.path);
     } catch (error) {
       this.fail(error as NodeJS.ErrnoException);
       throw error;

@@ -85,6 +85,14 @@ export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer
     const cut = chunk.lastIndexOf(newline);
     if (cut === -1) {
       const continuing = partial !== null;
+      // Undecorated bytes of a long line need not be joined to go out in order: no copy of a binary flood.
+      if (partial && !options.decorateLine && partial.length + chunk.length >= maxPartialLineBytes) {
+        const held = partial;
+        partial = null;
+        emit(held);
+        emit(chunk);
+        return;
+      }
       const held: Buffer = partial ? Buffer.concat([partial, chunk]) : chunk;
       partial = null;
       if (held.length >= maxPartialLineBytes) emit(held);

@@ -5,6 +5,7 @@ export const recentLineCount = 20;
 /** Bytes kept of one line; the rest of a longer line (or of binary output without newlines) is dropped. */
 export const recentLineMaxBytes = 512;
 const newline = 0x0a;
+const empty = Buffer.alloc(0);
 
 /**
  * The last lines of one output stream, in bounded memory: at most `maxLines` lines of at
@@ -14,7 +15,8 @@ const newline = 0x0a;
 export class RecentLines {
   private readonly lines: Buffer[] = [];
   private readonly cut: boolean[] = [];
-  private partial: Buffer = Buffer.alloc(0);
+  private partial: Buffer = empty;
+  private unsplit: Buffer | null = null;
   private partialCut = false;
   private wroteAnything = false;
 
@@ -35,26 +37,38 @@ export class RecentLines {
       this.extend(chunk);
       return;
     }
-    this.extend(chunk.subarray(0, firstEnd));
-    this.endLine();
-    // Of the lines the chunk completes after that, only the last maxLines can be kept: found from its end, so a flood costs a scan.
-    const ends: number[] = [];
-    let before = chunk.lastIndexOf(newline);
-    while (before > firstEnd && ends.length < this.maxLines) {
-      ends.push(before);
+    // Of the lines the chunk completes after its first, only the last maxLines can be kept: found from its end, so a flood costs a scan.
+    const lastEnd = chunk.lastIndexOf(newline);
+    let before = lastEnd;
+    let after = 0;
+    while (before > firstEnd && after < this.maxLines) {
+      after += 1;
       before = chunk.lastIndexOf(newline, before - 1);
     }
-    let start = before + 1;
-    for (const end of ends.reverse()) {
-      this.extend(chunk.subarray(start, end));
+    const start = before + 1;
+    if (after === this.maxLines && lastEnd + 1 - start <= this.maxLines * this.maxLineBytes) {
+      // They replace everything held: one copy now, split into lines only when someone reads them.
+      this.lines.length = 0;
+      this.cut.length = 0;
+      this.unsplit = Buffer.from(chunk.subarray(start, lastEnd + 1));
+      this.partial = empty;
+      this.partialCut = false;
+    } else {
+      this.extend(chunk.subarray(0, firstEnd));
       this.endLine();
-      start = end + 1;
+      for (let from = start; from <= lastEnd; ) {
+        const end = chunk.indexOf(newline, from);
+        this.extend(chunk.subarray(from, end));
+        this.endLine();
+        from = end + 1;
+      }
     }
-    if (start < chunk.length) this.extend(chunk.subarray(start));
+    if (lastEnd + 1 < chunk.length) this.extend(chunk.subarray(lastEnd + 1));
   }
 
   /** The last `count` lines as plain text (no terminal escapes), oldest first. */
   last(count = this.maxLines): string[] {
+    this.split();
     const held = this.lines.map((line, index) => this.render(line, this.cut[index]!));
     if (this.partial.length > 0 || this.partialCut) held.push(this.render(this.partial, this.partialCut));
     return held.slice(Math.max(0, held.length - count));
@@ -67,12 +81,27 @@ export class RecentLines {
     if (room > 0 && bytes.length > 0) this.partial = Buffer.concat([this.partial, bytes.subarray(0, room)]);
   }
 
+  /** Whole lines copied from a flood and not yet split: older than the unfinished line, newer than `lines`. */
+  private split(): void {
+    const unsplit = this.unsplit;
+    if (unsplit === null) return;
+    this.unsplit = null;
+    for (let from = 0; from < unsplit.length; ) {
+      const end = unsplit.indexOf(newline, from);
+      const length = end - from;
+      this.lines.push(unsplit.subarray(from, from + Math.min(length, this.maxLineBytes)));
+      this.cut.push(length > this.maxLineBytes);
+      from = end + 1;
+    }
+  }
+
   private endLine(): void {
+    this.split();
     this.lines.push(this.partial);
     this.cut.push(this.partialCut);
-    this.partial = Buffer.alloc(0);
+    this.partial = empty;
     this.partialCut = false;
-    if (this.lines.length > this.maxLines) {
+    while (this.lines.length > this.maxLines) {
       this.lines.shift();
       this.cut.shift();
     }

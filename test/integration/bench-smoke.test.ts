@@ -24,6 +24,9 @@ test('the benchmark harness measures Taskmaster and its floor at smoke size and 
       assert.ok(number(id, 'taskmaster') > 0, `${id} is positive`);
     }
     assert.ok(number('restart-median', 'floor') > 0);
+    // Issue 17: the start floor and the churn, for Taskmaster and its floor alike.
+    assert.ok(number('fleet-start', 'floor') > 0);
+    for (const column of ['taskmaster', 'floor']) assert.ok(number('churn-rss-growth', column) > 0, `churn growth for ${column}`);
     assert.equal(number('reload-restarted', 'taskmaster'), 1);
     const supervisord = rows.find((row) => row.id === 'restart-median')?.cells['supervisord'];
     assert.deepEqual(supervisord, { missing: 'not run (--only)' });

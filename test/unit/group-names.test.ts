@@ -149,7 +149,7 @@ process_name=only
       await writeFile(file, '[supervisord]\nlogfile=%(here)s/s.log\n[group:web]\nprograms=a\n[program:a]\ncommand=/bin/cat\n[program:web]\ncommand=/bin/cat\n');
       await assert.rejects(loadConfig(file), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.deepEqual(error.issues.map(formatIssue), [`${file}:4:10: programs.a.group: group web has the name of program web, which is not in it (give it \`group: web\` to put it there): "web" would name both`]);
+        assert.deepEqual(error.issues.map(formatIssue), [`${file}:4:10: [group:web] programs: group web has the name of program web, which is not in it (give it \`group: web\` to put it there): "web" would name both`]);
         return true;
       });
     } finally {

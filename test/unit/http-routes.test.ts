@@ -35,6 +35,7 @@ function fakeApi(fail: Partial<Record<keyof SupervisorApi, Error>> = {}): { api:
     removeProgram: answer('removeProgram', { name: 'new', change: 'removed', file: '/c.yaml', reload: { ok: true, applied: true, diff: null, errors: [] }, results: [] }),
     shutdown: answer('shutdown', undefined),
     version: answer('version', '9.9.9'),
+    identification: answer('identification', 'supervisor'),
     pid: answer('pid', 1234),
     history: answer('history', []),
     tail: answer('tail', 'last line\n'),
@@ -42,6 +43,7 @@ function fakeApi(fail: Partial<Record<keyof SupervisorApi, Error>> = {}): { api:
     writeStdin: answer('writeStdin', undefined),
     attachTerminal: answer('attachTerminal', { input: () => {}, resize: () => {}, detach: () => {} }),
     clear: answer('clear', []),
+    clearEventLog: answer('clearEventLog', undefined),
     readLogRange: answer('readLogRange', { text: '', start: 0, sizeBytes: 0 }),
     stageConfig: answer('stageConfig', { ok: true, applied: false, diff: null, errors: [] }),
     activateProgram: answer('activateProgram', undefined),
@@ -72,6 +74,18 @@ describe('the HTTP routes, called in-process', () => {
     assert.equal(reply.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(reply.body), { processes: [web] });
     assert.deepEqual(calls, [['status', ['web', 'db']]]);
+  });
+
+  it('answers GET /v1/status?fields= with only those keys of each process, and refuses a key the process object lacks', async () => {
+    const { api, calls } = fakeApi();
+    const reply = await call(api, { method: 'GET', path: '/v1/status?fields=name,state&fields=url' });
+    assert.equal(reply.status, 200);
+    // web has no url: an absent key stays absent.
+    assert.deepEqual(JSON.parse(reply.body), { processes: [{ name: 'web', state: 'RUNNING' }] });
+    const refused = await call(api, { method: 'GET', path: '/v1/status?fields=name,colour' });
+    assert.equal(refused.status, 400);
+    assert.match((JSON.parse(refused.body) as { message: string }).message, /^unknown status field: colour \(the fields are name, group, /);
+    assert.deepEqual(calls, [['status', []]]);
   });
 
   it('passes the names of a POST body to the action and returns its results', async () => {

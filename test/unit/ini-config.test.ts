@@ -99,7 +99,7 @@ process_name=port-%(process_num)s
       `${join(dir, 'conf.d', 'bad.conf')}:3:13: [program:b] startsecs: expected a whole number, got "soon"`,
       `${join(dir, 'supervisord.conf')}:14:11: [program:a] autostart: expected true/false, yes/no, on/off or 1/0, got "perhaps"`,
       // Found by the stages shared with YAML, and still located in the INI file.
-      `${join(dir, 'supervisord.conf')}:15:14: programs.a.stopsignal: expected a signal such as TERM, SIGUSR1 or 15, got BOGUS`,
+      `${join(dir, 'supervisord.conf')}:15:14: [program:a] stopsignal: expected a signal such as TERM, SIGUSR1 or 15, got BOGUS`,
     ]);
     await writeFile(join(dir, 'conf.d', 'bad.conf'), '[program:b]\ncommand=/bin/cat\n');
     await writeFile(join(dir, 'supervisord.conf'), main(dir, '\n[include]\nfiles=conf.d/*.conf\n[program:a]\ncommand=/bin/cat\ncolour=blue\n[mystery]\n'));

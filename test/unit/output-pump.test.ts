@@ -30,6 +30,21 @@ function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 describe('output pump', () => {
+  it('hands a binary flood to the sink as the chunks it read, never joined into a copy', async () => {
+    const source = new PassThrough();
+    const handed: Buffer[] = [];
+    const sink = Object.assign(new EventEmitter(), { write: (chunk: Buffer) => handed.push(chunk) > 0 });
+    const done = pumpOutput(source, sink, () => {});
+    const chunks = [randomBytes(40_000).fill(1), randomBytes(40_000).fill(2), randomBytes(40_000).fill(3)];
+    for (const chunk of chunks) source.write(chunk);
+    source.end();
+    await done;
+    assert.equal(Buffer.concat(handed).compare(Buffer.concat(chunks)), 0);
+    // The held piece and the chunk past 64 KiB go out as they came: the same memory, not a joined copy.
+    assert.equal(handed.length, 3);
+    handed.forEach((piece, index) => assert.equal(piece.buffer, chunks[index]!.buffer));
+  });
+
   it('sends a line that completes within the delay as one write', async () => {
     const source = new PassThrough();
     const sink = new RecordingSink();

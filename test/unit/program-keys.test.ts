@@ -11,7 +11,7 @@ const programFields: Record<keyof ProgramConfig, true> = {
   redirectStderr: true, stdoutMaxBytes: true, stdoutBackups: true, stderrMaxBytes: true, stderrBackups: true,
   logTimestamps: true, tty: true, logFileMode: true, env: true, user: true, priority: true, stopAsGroup: true, killAsGroup: true,
   schedule: true, timeoutMs: true, healthcheck: true, ready: true, heartbeat: true, dependsOn: true, port: true,
-  prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true, pidFile: true,
+  prestart: true, poststop: true, notify: true, crashLoop: true, sockets: true, listener: true, stdoutEvents: true, stderrEvents: true, stdoutCaptureMaxBytes: true, stderrCaptureMaxBytes: true, pidFile: true,
 };
 const scheduleFields: Record<keyof ScheduleConfig, true> = { expression: true, timezone: true, overlap: true, catchup: true, jitterMs: true, times: true, retryDelayMs: true, retryMaxDelayMs: true };
 // The program's name is the key it sits under, and the schedule group is filled by its own keys.

@@ -5,6 +5,13 @@ import { OutputCopy } from '../../src/engine/output-copy.js';
 import { plainText } from '../../src/output/plain-text.js';
 import { RecentLines, recentLineCount, recentLineMaxBytes } from '../../src/output/recent-lines.js';
 
+/** What RecentLines should hold of ASCII text: its last lines, each cut at the cap and marked. */
+function lastLinesOf(text: string, count: number, maxLineBytes: number): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines.slice(-count).map((line) => (line.length > maxLineBytes ? `${line.slice(0, maxLineBytes)}…` : line));
+}
+
 describe('the last lines of a stream', () => {
   it('keeps the last lines whole across chunks, the unfinished one included', () => {
     const recent = new RecentLines(3, 100);
@@ -28,6 +35,30 @@ describe('the last lines of a stream', () => {
     assert.equal(line, `${'x'.repeat(recentLineMaxBytes)}…`);
     long.push(Buffer.from('\nafter\n'));
     assert.deepEqual(long.last(1), ['after']);
+  });
+
+  it('keeps the same lines whether a flood comes in big chunks or byte by byte', () => {
+    // Lines of every length around the cap, cut into chunks of every size: each chunk holding many lines takes the flood path.
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const text = Array.from({ length: 3000 }, (_, index) => `${index}:${'x'.repeat(random(3) === 0 ? random(40) : random(30))}`).join('\n');
+    const bytes = Buffer.from(`${text}\nunfinished`);
+    const bySmallChunks = new RecentLines(5, 16);
+    for (const byte of bytes) bySmallChunks.push(Buffer.from([byte]));
+    for (let round = 0; round < 20; round += 1) {
+      const byBigChunks = new RecentLines(5, 16);
+      for (let from = 0; from < bytes.length; ) {
+        const size = 1 + random(600);
+        byBigChunks.push(bytes.subarray(from, from + size));
+        from += size;
+        if (random(10) === 0) assert.deepEqual(byBigChunks.last(), lastLinesOf(bytes.subarray(0, from).toString(), 5, 16), `after ${from} bytes`);
+      }
+      assert.deepEqual(byBigChunks.last(), bySmallChunks.last());
+    }
+    assert.equal(bySmallChunks.last().at(-1), 'unfinished');
   });
 
   it('makes binary output and terminal escapes safe to print', () => {

@@ -32,6 +32,18 @@ describe('SampleRing', () => {
     assert.deepEqual(ring.list().map((sample) => sample.at), [3, 4, 5]);
     assert.equal(ring.last?.at, 5);
   });
+
+  it('holds at most its capacity of samples however many are pushed, growing only as it fills', () => {
+    const ring = new SampleRing(20);
+    for (let at = 1; at <= 3; at += 1) ring.push({ at, cpuPercent: 1, rssBytes: at, openFds: null });
+    assert.ok(ring.storedBytes <= 8 * 32, `a ring of 3 samples holds ${ring.storedBytes} bytes`);
+    // A long churn: 10,000 samples through a ring of 20.
+    for (let at = 4; at <= 10_000; at += 1) ring.push({ at, cpuPercent: at / 100, rssBytes: at * 4096, openFds: at % 2 === 0 ? at : null });
+    assert.equal(ring.storedBytes, 20 * 32);
+    assert.deepEqual(ring.list().map((sample) => sample.at), Array.from({ length: 20 }, (_, index) => 9981 + index));
+    assert.deepEqual(ring.last, { at: 10_000, cpuPercent: 100, rssBytes: 10_000 * 4096, openFds: 10_000 });
+    assert.equal(ring.list()[0]!.openFds, null);
+  });
 });
 
 describe('ResourceSampler', () => {

@@ -140,7 +140,7 @@ function outputEntries(reader: SectionReader, names: Expansions, processName: st
   const backups = reader.typed(`${stream}_logfile_backups`, names, wholeNumber);
   if (backups) entries.push([`${stream}_backups`, make.scalar(backups.value, backups.at)]);
   const capture = reader.typed(`${stream}_capture_maxbytes`, names, iniByteSize);
-  if (capture && capture.value > 0) reader.warn(capture.at, `${stream}_capture_maxbytes`, 'capture mode (PROCESS_COMMUNICATION events) is not supported; ignored');
+  if (capture) entries.push([`${stream}_capture_maxbytes`, make.scalar(capture.value, capture.at)]);
   const events = reader.typed(`${stream}_events_enabled`, names, iniBoolean);
   if (events?.value) {
     // stdout_events / stderr_events come with event listener support (issue 12, event listeners).
@@ -213,9 +213,11 @@ export function programsOfSection(reader: SectionReader, programName: string, gr
   }
   const made: { name: string; entries: Entry[]; fingerprint: string }[] = [];
   for (let processNum = start; processNum < start + Math.max(numprocs, 1); processNum += 1) {
-    reader.quiet = processNum !== start;
     const names = new Map<string, string | number>([...base, ['process_num', processNum], ['numprocs', numprocs]]);
+    // Only for the ENV_ names here: programEntries reads it again and says what is wrong with it.
+    reader.quiet = true;
     const own = reader.typed('environment', names, iniEnvironment);
+    reader.quiet = processNum !== start;
     for (const [key, value] of Object.entries({ ...context.globalEnv, ...own?.value })) names.set(`ENV_${key}`, value);
     const processName = reader.typed('process_name', names, iniName)?.value ?? programName;
     made.push({ name: processName, entries: [], fingerprint: '' });

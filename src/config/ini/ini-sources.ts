@@ -20,6 +20,8 @@ export const commandLineOffset = -1;
 export class IniSources {
   private combined = '';
   private readonly segments: Segment[] = [];
+  /** Where each INI key was written, as `[section] key`: what a problem found by the shared stages names. */
+  private readonly labels: { readonly start: number; readonly end: number; readonly label: string }[] = [];
 
   get text(): string {
     return this.combined;
@@ -46,8 +48,29 @@ export class IniSources {
     return [start, start + text.length];
   }
 
-  position(offset: number): { file: string; line: number; column: number } {
-    if (offset < 0 || this.segments.length === 0) return { file: 'command line', line: 1, column: 1 };
+  /** Names the text from `start` to `end` (inclusive) for problems located in it. */
+  label(start: number, end: number, label: string): void {
+    this.labels.push({ start, end, label });
+  }
+
+  /** The INI name of what is written at an offset (a generated value's: where it came from), or null. */
+  labelAt(offset: number): string | null {
+    const at = this.written(offset);
+    let best: { readonly start: number; readonly end: number; readonly label: string } | null = null;
+    for (const entry of this.labels) {
+      if (entry.start <= at && at <= entry.end && (best === null || entry.end - entry.start < best.end - best.start)) best = entry;
+    }
+    return best?.label ?? null;
+  }
+
+  /** The offset in a file that an offset stands for: a generated value's blame, else itself. */
+  private written(offset: number): number {
+    const segment = this.segmentAt(offset);
+    return segment?.blame === undefined ? offset : this.written(segment.blame);
+  }
+
+  private segmentAt(offset: number): Segment | null {
+    if (offset < 0 || this.segments.length === 0) return null;
     let segment = this.segments[0]!;
     for (let low = 0, high = this.segments.length - 1; low <= high; ) {
       const middle = (low + high) >> 1;
@@ -58,6 +81,12 @@ export class IniSources {
         high = middle - 1;
       }
     }
+    return segment;
+  }
+
+  position(offset: number): { file: string; line: number; column: number } {
+    const segment = this.segmentAt(offset);
+    if (segment === null) return { file: 'command line', line: 1, column: 1 };
     if (segment.blame !== undefined) return this.position(segment.blame);
     const local = offset - segment.start;
     let line = 0;
@@ -84,8 +113,10 @@ export class IniIssueList extends IssueList {
     super('', new LineCounter());
   }
 
+  /** A problem the shared stages found: named by the INI key it was written under, not its YAML key path. */
   override add(node: Node | null | undefined, keyPath: string, message: string): void {
-    this.issues.push(this.sources.issueAt(node?.range?.[0] ?? commandLineOffset, keyPath, message));
+    const offset = node?.range?.[0] ?? commandLineOffset;
+    this.issues.push(this.sources.issueAt(offset, this.sources.labelAt(offset) ?? keyPath, message));
   }
 
   addAt(offset: number, keyPath: string, message: string): void {

@@ -48,7 +48,17 @@ async function readIniFiles(file: string, text: string, sources: IniSources, iss
       }
     }
   }
+  labelKeys(document, sources);
   return { document, digest: hash.digest('hex') };
+}
+
+/** Tells the sources where each section and key was written, so the shared stages' problems speak INI. */
+function labelKeys(document: IniDocument, sources: IniSources): void {
+  for (const value of document.defaults.values()) sources.label(value.keyOffset, value.valueEnd, `[DEFAULT] ${value.key}`);
+  for (const section of document.sections.values()) {
+    sources.label(section.offset, section.offset, `[${section.name}]`);
+    for (const value of section.values.values()) sources.label(value.keyOffset, value.valueEnd, `[${section.name}] ${value.key}`);
+  }
 }
 
 /** What supervisord's command line sets, as values of its [supervisord] section (`-e debug` is `loglevel=debug`). */

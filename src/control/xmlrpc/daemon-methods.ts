@@ -44,7 +44,7 @@ export function daemonMethods(api: SupervisorApi, daemon: DaemonControl): Record
     'supervisor.getIdentification': {
       signature: ['string'],
       help: 'Return identifying string of supervisord.\n\n@return string identifier identifying string',
-      run: async () => 'supervisor',
+      run: () => api.identification(),
     },
     'supervisor.getState': {
       signature: ['struct'],

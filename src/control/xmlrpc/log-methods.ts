@@ -61,11 +61,27 @@ export function logMethods(api: SupervisorApi): Record<string, RpcMethod> {
       return true;
     },
   };
+  const readMain: RpcMethod = {
+    signature: ['string', 'int', 'int'],
+    help: 'Read length bytes from the main log starting at offset.\n\n@param int offset offset to start reading from.\n@param int length number of bytes to read from the log.\n@return string result Bytes of log',
+    run: ([offset, length]) => read({ kind: 'events' }, offset, length, ''),
+  };
   return {
-    'supervisor.readLog': {
-      signature: ['string', 'int', 'int'],
-      help: 'Read length bytes from the main log starting at offset.\n\n@param int offset offset to start reading from.\n@param int length number of bytes to read from the log.\n@return string result Bytes of log',
-      run: ([offset, length]) => read({ kind: 'events' }, offset, length, ''),
+    'supervisor.readLog': readMain,
+    'supervisor.readMainLog': readMain,
+    'supervisor.clearLog': {
+      signature: ['boolean'],
+      help: 'Clear the main log.\n\n@return boolean result always returns True unless error',
+      async run() {
+        try {
+          await api.clearEventLog();
+        } catch (error) {
+          // supervisord's NO_FILE carries no detail; any other failure is FAILED.
+          const fault = faultOf(error);
+          throw fault.code === faultCodes.NO_FILE ? new RpcFault('NO_FILE') : fault;
+        }
+        return true;
+      },
     },
     'supervisor.readProcessStdoutLog': readStream('stdout'),
     'supervisor.readProcessLog': readStream('stdout'),

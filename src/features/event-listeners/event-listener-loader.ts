@@ -1,9 +1,10 @@
 import type { ProgramConfig } from '../../config/types.js';
 import type { EventListeners, EventListenersHost } from './event-listeners.js';
+import { sendsOutputEvents } from './sends-output-events.js';
 
 /** Whether any program needs the event listener feature: a listener, or output that becomes events. */
 export function needsEventListeners(programs: Iterable<ProgramConfig>): boolean {
-  for (const program of programs) if (program.listener !== null || program.stdoutEvents || program.stderrEvents) return true;
+  for (const program of programs) if (program.listener !== null || sendsOutputEvents(program)) return true;
   return false;
 }
 

@@ -7,17 +7,18 @@ import type { ManagedProcess } from '../../engine/managed-process.js';
 import type { OutputStream } from '../../engine/process-output.js';
 import type { ProcessState } from '../../engine/state-machine.js';
 import { ListenerChannel } from './listener-channel.js';
-import { eventEnvelope, groupPayload, listenerEvent, processLogPayload, remoteCommunicationPayload, stateChangePayload, tickPayload } from './listener-event.js';
+import { communicationPayload, eventEnvelope, groupPayload, listenerEvent, processLogPayload, remoteCommunicationPayload, stateChangePayload, tickPayload } from './listener-event.js';
 import { ListenerPool, nextSerial } from './listener-pool.js';
+import { sendsOutputEvents } from './sends-output-events.js';
 import { TickClock } from './tick-clock.js';
 
 export interface EventListenersHost {
   readonly log: EventLog;
   processesOf(programName: string): readonly ManagedProcess[];
+  /** The `server:` of every event header: supervisord's `identifier` (default `supervisor`). */
+  identifier(): string;
 }
 
-/** supervisord's default `identifier`, the `server:` of every event header. */
-const defaultServerName = 'supervisor';
 const endedStates: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL', 'BACKOFF'];
 const logDecoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -34,7 +35,6 @@ export class EventListeners {
   private readonly outputWatched = new WeakSet<ManagedProcess>();
   private readonly clock = new TickClock((type, when) => this.publish(type, () => tickPayload(when)));
   private serial = -1;
-  serverName = defaultServerName;
 
   constructor(private readonly host: EventListenersHost) {}
 
@@ -49,12 +49,12 @@ export class EventListeners {
     for (const [name, config] of listeners) {
       const pool = this.pools.get(name);
       if (pool) pool.config = config;
-      else this.pools.set(name, new ListenerPool(name, config, (level, message) => this.write(level, message), (event, poolName) => eventEnvelope(event, this.serverName, poolName)));
+      else this.pools.set(name, new ListenerPool(name, config, (level, message) => this.write(level, message), (event, poolName) => eventEnvelope(event, this.host.identifier(), poolName)));
     }
     const wantsTicks = [...this.pools.values()].some((pool) => pool.wants('TICK_5') || pool.wants('TICK_60') || pool.wants('TICK_3600'));
     if (wantsTicks) this.clock.start();
     else this.clock.stop();
-    for (const program of programs) if (program.stdoutEvents || program.stderrEvents) for (const process of this.host.processesOf(program.name)) this.watchOutput(process);
+    for (const program of programs) if (sendsOutputEvents(program)) for (const process of this.host.processesOf(program.name)) this.watchOutput(process);
   }
 
   /** Offers an event to every pool that subscribes to its type; the payload is built only if one does. */
@@ -102,7 +102,7 @@ export class EventListeners {
 
   /** Every state change: a listener's channel follows its process, and PROCESS_STATE_* events go out. */
   onStateChange(process: ManagedProcess, previous: ProcessState): void {
-    if (process.program.stdoutEvents || process.program.stderrEvents) this.watchOutput(process);
+    if (sendsOutputEvents(process.program)) this.watchOutput(process);
     if (this.pools.size === 0) return;
     const { state, pid, backoff, exitExpected } = process.snapshot;
     if (pid !== null) this.lastPids.set(process, pid);
@@ -135,6 +135,10 @@ export class EventListeners {
       if (!(stream === 'stdout' ? process.program.stdoutEvents : process.program.stderrEvents)) return;
       const pid = process.snapshot.pid ?? this.lastPids.get(process) ?? 0;
       this.publish(stream === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR', () => processLogPayload(process.processName, process.program.group, pid, stream, logDecoder.decode(chunk)));
+    });
+    process.output.subscribeCommunication((stream: OutputStream, data: Buffer) => {
+      const pid = process.snapshot.pid ?? this.lastPids.get(process) ?? 0;
+      this.publish(stream === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR', () => communicationPayload(process.processName, process.program.name, pid, logDecoder.decode(data)));
     });
   }
 

@@ -53,6 +53,11 @@ export function processLogPayload(processName: string, groupName: string, pid: n
   return `processname:${processName} groupname:${groupName} pid:${pid} channel:${channel}\n${data}`;
 }
 
+/** A block captured between supervisord's markers (stdout_capture_maxbytes / stderr_capture_maxbytes). */
+export function communicationPayload(processName: string, groupName: string, pid: number, data: string): string {
+  return `processname:${processName} groupname:${groupName} pid:${pid}\n${data}`;
+}
+
 export const tickPayload = (whenSeconds: number): string => `when:${whenSeconds}`;
 export const groupPayload = (groupName: string): string => `groupname:${groupName}\n`;
 export const remoteCommunicationPayload = (type: string, data: string): string => `type:${type}\n${data}`;
