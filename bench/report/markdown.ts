@@ -48,7 +48,7 @@ export function renderMarkdown(results: BenchResults, analysis: string): string 
     '',
     '```sh',
     'npm run bench               # full run, < 15 minutes; rewrites docs/benchmarks.md and docs/benchmarks.svg',
-    'npm run bench -- --quick    # smaller sizes, < 2 minutes; prints the table only',
+    'npm run bench -- --quick    # smaller sizes, < 2.5 minutes; prints the table only',
     'npm run bench -- --quick --only taskmaster --out /tmp/bench   # one tool, results in /tmp/bench',
     '```',
     '',
