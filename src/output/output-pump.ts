@@ -21,6 +21,12 @@ const maxPartialLineBytes = 64 * 1024;
 /** An unfinished line is held back at most this long, so prompts and progress reach the file. */
 export const partialLineFlushMs = 100;
 const newline = 0x0a;
+/**
+ * Chunks one pipe may deliver in one event-loop turn before it waits for the next: libuv
+ * reads up to 32 in a row, so ten flooding children could hold the loop (and a crashed
+ * process's restart behind it) for tens of milliseconds.
+ */
+export const chunksPerTurn = 4;
 
 function decorate(lines: Buffer, decorateLine: DecorateLine, startsLine: boolean): Buffer {
   const pieces: Buffer[] = [];
@@ -47,6 +53,14 @@ export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer
   let flushTimer: NodeJS.Timeout | null = null;
   let atLineStart = true;
   let paused = false;
+  let turnChunks = 0;
+  let turnPaused = false;
+  const endTurn = (): void => {
+    turnChunks = 0;
+    if (!turnPaused) return;
+    turnPaused = false;
+    if (!paused) source.resume();
+  };
   const emit = (data: Buffer): void => {
     const out = options.decorateLine ? decorate(data, options.decorateLine, atLineStart) : data;
     atLineStart = data[data.length - 1] === newline;
@@ -55,7 +69,7 @@ export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer
     source.pause();
     sink.once('drain', () => {
       paused = false;
-      source.resume();
+      if (!turnPaused) source.resume();
     });
   };
   const flushHeld = (): void => {
@@ -81,6 +95,11 @@ export function pumpOutput(source: Readable, sink: Sink, onChunk: (chunk: Buffer
     if (flushTimer === null) armFlush(partialLineFlushMs);
   };
   source.on('data', (chunk: Buffer) => {
+    if (turnChunks++ === 0) setImmediate(endTurn);
+    if (turnChunks >= chunksPerTurn && !turnPaused) {
+      turnPaused = true;
+      source.pause();
+    }
     onChunk(chunk);
     const cut = chunk.lastIndexOf(newline);
     if (cut === -1) {

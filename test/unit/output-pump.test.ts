@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { partialLineFlushMs, pumpOutput } from '../../src/output/output-pump.js';
+import { chunksPerTurn, partialLineFlushMs, pumpOutput } from '../../src/output/output-pump.js';
 
 /** A sink that keeps every write it gets, each with when it came. */
 class RecordingSink extends EventEmitter {
@@ -30,6 +30,24 @@ function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 describe('output pump', () => {
+  it('takes at most chunksPerTurn chunks from a pipe in one event-loop turn, then the rest in later turns, all in order', async () => {
+    const source = new PassThrough({ highWaterMark: 1 });
+    const sink = new RecordingSink();
+    const done = pumpOutput(source, sink, () => {});
+    const lines = Array.from({ length: 40 }, (_, index) => `line ${index}\n`);
+    // The source holds all 40 at once, as libuv's 32 reads in a row would deliver them.
+    source.pause();
+    for (const line of lines) source.write(line);
+    source.resume();
+    await new Promise((resolve) => process.nextTick(resolve));
+    const inFirstTurn = sink.writes.length;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(inFirstTurn > 0 && inFirstTurn <= chunksPerTurn, `${inFirstTurn} chunks in the first turn`);
+    source.end();
+    await done;
+    assert.equal(sink.writes.map((write) => write.text).join(''), lines.join(''));
+  });
+
   it('hands a binary flood to the sink as the chunks it read, never joined into a copy', async () => {
     const source = new PassThrough();
     const handed: Buffer[] = [];
