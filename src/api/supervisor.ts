@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { dirname, join } from 'node:path';
-import { remoteCommunicationEvent, type ProcessEventMessage, type RemoteCommunicationMessage } from '../contracts/process-events.js';
+import { remoteCommunicationEvent, type RemoteCommunicationMessage } from '../contracts/process-events.js';
 import type { ProcessInfo } from '../contracts/process-info.js';
 import type { ActionResult, ProcessHistory, ProgramSummary, ReloadResult } from '../contracts/supervisor-api.js';
 import type { ConfigOverrides } from '../config/parse-config.js';
@@ -14,7 +14,6 @@ import { ProcessTable, type ProgramEntry } from '../engine/process-table.js';
 import { notifySocketPath } from '../engine/spawn-child.js';
 import { runningStates, type ProcessState } from '../engine/state-machine.js';
 import { stopInTiers } from '../engine/stop-in-tiers.js';
-import { colourFor } from '../engine/terminal-colour.js';
 import { OutputFiles } from '../output/output-files.js';
 import { StateFile } from '../output/state-file.js';
 import { DependencyGates } from '../features/dependency-gates.js';
@@ -25,6 +24,7 @@ import { ProcessFeatures } from '../features/process-features.js';
 import { reclaimPidFiles } from '../features/pid-file.js';
 import { serviceUrlOf } from '../features/service-url.js';
 import { VERSION } from '../version.js';
+import { createFeatureHost, createProcessHost } from './process-host.js';
 import { programSummary } from './program-summary.js';
 import { eventLogOptions, Reloader } from './reloader.js';
 import { StoppedByHand } from './stopped-by-hand.js';
@@ -78,42 +78,8 @@ export class Supervisor extends EventEmitter {
     this.outputs = new OutputFiles((level, message) => this.log.write(level, message, { event: 'output_file' }));
     this.processFeatures = new ProcessFeatures(this.log, this.ports, () => this.features, (process) => this.gates.reasonOf(process), notifySocketPath(config.socket), () => this.eventListeners);
     this.eventListeners = new EventListenerLoader({ log: this.log, processesOf: (name) => this.table.processesOf(name), identifier: () => this.identifier });
-    this.host = {
-      log: this.log,
-      outputs: this.outputs,
-      configDir: dirname(config.file),
-      logDir: () => this.config.logDir,
-      inheritSink: process.stdout,
-      colourFor: (name) => colourFor(name),
-      stripAnsi: () => this.config.supervisord?.stripAnsi === true,
-      socketPath: config.socket,
-      extensions: this.processFeatures,
-      mayRestart: () => !this.shuttingDown,
-      onStateChange: (process, previous) => {
-        this.onProcessChange?.(process);
-        this.resources.noteChange(process, previous);
-        this.features.onStateChange(process, previous);
-        this.eventListeners.current?.onStateChange(process, previous);
-        this.gates.notifyChange();
-        // Building the status of a process costs something on the restart path: only for listeners.
-        if (this.listenerCount('state') === 0) return;
-        const message: ProcessEventMessage = { type: 'state', process: this.infoOf(process), previous };
-        this.emit('state', message);
-      },
-    };
-    this.features = new FeatureRuntime(
-      {
-        log: this.log,
-        mayRestart: () => !this.shuttingDown,
-        restartProcess: (process, why) => this.restartProcess(process, why),
-        processesOf: (name) => this.table.processesOf(name),
-        onHealthChange: (process) => {
-          this.gates.notifyChange();
-          this.emit('state', { type: 'state', process: this.infoOf(process), previous: process.state });
-        },
-      },
-      this.state,
-    );
+    this.host = createProcessHost(this, config, () => this.gates.notifyChange());
+    this.features = new FeatureRuntime(createFeatureHost(this, (process, why) => this.restartProcess(process, why), () => this.gates.notifyChange()), this.state);
     for (const program of config.programs.values()) this.table.set(this.createEntry(program));
     this.gates = new DependencyGates({
       log: this.log,

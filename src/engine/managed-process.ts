@@ -22,8 +22,6 @@ export interface ProcessHost extends OutputHost {
   onStateChange(process: ManagedProcess, previous: ProcessState): void;
 }
 
-export { processNameFor } from '../config/process-names.js';
-
 /** The adapter around one process's state machine: it carries out the machine's effects. */
 export class ManagedProcess {
   program: ProgramConfig;
