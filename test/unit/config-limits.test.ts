@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkTotals } from '../../src/config/check-totals.js';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { configLimits, timerLimitMs } from '../../src/config/limits.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import type { ProgramConfig } from '../../src/config/types.js';
+import { problemsOf } from './config-problems.js';
 
 const parse = (text: string) => parseConfig(text, 'taskmaster.yaml', { socket: '/tmp/t.sock' });
 
-function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.issues.map(formatIssue);
-  }
-  assert.fail('expected the config to be rejected');
-}
+const problems = (text: string): string[] => problemsOf(() => parse(text));
 
 const program = (settings: string): string => `programs:\n  a:\n    cmd: sleep 1\n    ${settings}\n`;
 

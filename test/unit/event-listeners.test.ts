@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { isSubtypeOf } from '../../src/config/event-types.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { eventEnvelope, listenerEvent, processLogPayload, stateChangePayload, type ListenerEvent } from '../../src/features/event-listeners/listener-event.js';
 import { ListenerPool, type ListenerMember } from '../../src/features/event-listeners/listener-pool.js';
 import { ListenerProtocol } from '../../src/features/event-listeners/listener-protocol.js';
 import { timeslice } from '../../src/features/event-listeners/tick-clock.js';
+import { problemsOf } from './config-problems.js';
 
 const parse = (text: string) => parseConfig(text, 'taskmaster.yaml', { socket: '/tmp/t.sock' });
 
-function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.issues.map(formatIssue);
-  }
-  assert.fail('expected the config to be rejected');
-}
+const problems = (text: string): string[] => problemsOf(() => parse(text));
 
 describe('event listener config', () => {
   it('reads listener, buffer_size and the events flags, with supervisord\'s names too', () => {

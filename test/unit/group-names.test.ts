@@ -15,18 +15,11 @@ import { resolveName } from '../../src/control/xmlrpc/rpc-processes.js';
 import type { ManagedProcess } from '../../src/engine/managed-process.js';
 import { resolveNames } from '../../src/engine/resolve-names.js';
 import { makeTempDir } from '../helpers.js';
+import { problemsOf } from './config-problems.js';
 
 const parse = (text: string): SupervisorConfig => parseConfig(text, 'taskmaster.yaml', { socket: '/tmp/t.sock' });
 
-function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.issues.map(formatIssue);
-  }
-  assert.fail('expected the config to be rejected');
-}
+const problems = (text: string): string[] => problemsOf(() => parse(text));
 
 const grouped = `programs:
   a: { cmd: x, group: api }

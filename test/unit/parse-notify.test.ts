@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { makeAlert } from '../../src/features/alert.js';
 import { formatSyslog, frameOctetCounted } from '../../src/features/format-syslog.js';
 import { signBody } from '../../src/features/webhook-channel.js';
+import { problemsOf } from './config-problems.js';
 
 const parse = (text: string) => parseConfig(text, '/etc/tm/taskmaster.yaml', { socket: '/tmp/t.sock' });
 const program = (notify: string): string => `programs:\n  a:\n    cmd: sleep 1\n    notify: ${notify}\n`;
 const notifyOf = (notify: string) => parse(program(notify)).programs.get('a')!.notify!;
 
-function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.issues.map(formatIssue);
-  }
-  assert.fail('expected the config to be rejected');
-}
+const problems = (text: string): string[] => problemsOf(() => parse(text));
 
 describe('notify', () => {
   it('reads every channel, with defaults: every event but job_succeeded, 5 alerts per 5 minutes', () => {

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { exportSystemd } from '../../src/export/systemd.js';
 import { isSelfOrDescendant } from '../../src/features/notify-receiver.js';
+import { problemsOf } from './config-problems.js';
 
 const parse = (text: string) => parseConfig(text, 'taskmaster.yaml', { socket: '/tmp/t.sock' });
 const program = (settings: string): string => `programs:\n  a:\n    cmd: sleep 1\n    ${settings}\n`;
 
-function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.issues.map(formatIssue);
-  }
-  assert.fail('expected the config to be rejected');
-}
+const problems = (text: string): string[] => problemsOf(() => parse(text));
 
 describe('ready: notify', () => {
   it('reads the scalar form with the default deadline, and the mapping form with its own', () => {

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, formatIssue } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/parse-config.js';
+import { problemsOf } from './config-problems.js';
 
 const parse = (text: string) => parseConfig(text, '/srv/taskmaster.yaml', { socket: '/tmp/t.sock' });
 
-function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.issues.map(formatIssue);
-  }
-  assert.fail('expected the config to be rejected');
-}
+const problems = (text: string): string[] => problemsOf(() => parse(text));
 
 describe('sockets', () => {
   it('reads TCP and UNIX addresses, long and short forms, with the program name and backlog 4096 by default', () => {
